@@ -1,0 +1,49 @@
+"""Shared fixtures. Django is imported inside them so Django-free tests can run alone."""
+
+import itertools
+import os
+
+import pytest
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+
+    from chat.models import Profile
+
+    def make(*, language: str = "en", country: str = "US", username: str | None = None):
+        username = username or f"user{next(_names)}"
+        user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+        Profile.objects.create(user=user, language=language, country=country)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_conversation(db):
+    from chat.models import Conversation, Participant
+    from chat.services import conversation_start
+
+    def make(*users, translate_for=()):
+        kind = Conversation.Kind.DIRECT if len(users) == 2 else Conversation.Kind.GROUP
+        conversation = conversation_start(users=users, kind=kind)
+        Participant.objects.filter(
+            conversation=conversation, user__in=[u.pk for u in translate_for]
+        ).update(translate=True)
+        return conversation
+
+    return make
+
+
+@pytest.fixture
+def services_url():
+    """The Redis URL of the servers started for this run (integration tests only)."""
+    url = os.environ.get("XLATE_TEST_REDIS_URL")
+    if not url or "postgres" not in os.environ.get("DATABASE_URL", ""):
+        if os.environ.get("XLATE_REQUIRE_SERVICES"):
+            pytest.fail("PostgreSQL and Redis were required but not started")
+        pytest.skip("needs PostgreSQL and Redis: run ./scripts/test")
+    return url
