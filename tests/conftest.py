@@ -4,6 +4,7 @@ import itertools
 import os
 
 import pytest
+
 _names = itertools.count(1)
 
 

@@ -1,0 +1,115 @@
+"""The policy turns findings into one verdict: block beats flag beats allow."""
+
+from pathlib import Path
+
+import pytest
+
+from moderation.detectors import KINDS, Finding
+from moderation.policy import ACTIONS, Action, Verdict, check_text, decide
+
+SMS_CORPUS = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "sms-spam-collection"
+    / "SMSSpamCollection.tsv"
+)
+
+
+def _finding(kind: str, confidence: float = 0.9, start: int = 0) -> Finding:
+    return Finding(kind, start, start + 5, confidence, f"{kind} evidence")
+
+
+def test_every_detector_kind_has_an_action():
+    assert set(KINDS) == set(ACTIONS)
+
+
+def test_no_findings_allows_with_an_empty_reason():
+    assert decide([]) == Verdict(Action.ALLOW, "", ())
+
+
+@pytest.mark.parametrize(
+    ("kind", "action", "reason"),
+    [
+        ("crypto_wallet", Action.BLOCK, "crypto_wallet"),
+        ("iban", Action.BLOCK, "iban"),
+        ("email", Action.FLAG, "contact_sharing"),
+        ("phone", Action.FLAG, "contact_sharing"),
+        ("messenger_handle", Action.FLAG, "contact_sharing"),
+        ("url", Action.ALLOW, ""),
+    ],
+)
+def test_each_kind_alone_maps_to_its_action_and_reason(kind, action, reason):
+    verdict = decide([_finding(kind)])
+    assert (verdict.action, verdict.reason) == (action, reason)
+    assert verdict.findings == (_finding(kind),)
+
+
+def test_block_beats_flag_whatever_the_order_and_confidence():
+    findings = [_finding("phone", 0.99), _finding("iban", 0.5, start=10), _finding("email")]
+    verdict = decide(findings)
+    assert (verdict.action, verdict.reason) == (Action.BLOCK, "iban")
+    assert verdict.findings == tuple(findings)
+
+
+def test_most_confident_finding_decides_the_reason_among_equals():
+    verdict = decide([_finding("crypto_wallet", 0.6), _finding("iban", 0.99, start=10)])
+    assert verdict.reason == "iban"
+
+
+def test_a_kind_the_table_does_not_know_is_flagged_under_its_own_name():
+    verdict = decide([_finding("gift_card")])
+    assert (verdict.action, verdict.reason) == (Action.FLAG, "gift_card")
+
+
+def test_verdict_to_dict_is_plain_data():
+    verdict = decide([_finding("email")])
+    assert verdict.to_dict() == {
+        "action": "flag",
+        "reason": "contact_sharing",
+        "findings": [_finding("email").to_dict()],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "reason"),
+    [
+        ("send 0.1 btc to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", Action.BLOCK, "crypto_wallet"),
+        ("pay to 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed pls", Action.BLOCK, "crypto_wallet"),
+        ("IBAN DE89 3704 0044 0532 0130 00, add me on telegram", Action.BLOCK, "iban"),
+        ("add me on telegram", Action.FLAG, "contact_sharing"),
+        ("t.me/julie_88", Action.FLAG, "contact_sharing"),
+        ("julia at gmail dot com", Action.FLAG, "contact_sharing"),
+        ("call me +44 7911 123456", Action.FLAG, "contact_sharing"),
+        ("look at https://example.com/menu", Action.ALLOW, ""),
+        ("send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", Action.ALLOW, ""),
+        ("see you at 7, I paid 25.50 for it", Action.ALLOW, ""),
+    ],
+)
+def test_check_text_scans_and_decides(text, action, reason):
+    verdict = check_text(text)
+    assert (verdict.action, verdict.reason) == (action, reason)
+
+
+def test_ordinary_link_is_allowed_but_kept_as_a_finding():
+    verdict = check_text("look at https://example.com/menu")
+    assert [f.kind for f in verdict.findings] == ["url"]
+
+
+def test_region_hint_reaches_phone_detection():
+    assert check_text("call 07911 123456", region="GB").findings[0].confidence == 0.9
+
+
+def _corpus(label: str) -> list[str]:
+    with SMS_CORPUS.open(encoding="utf-8", newline="") as fh:
+        rows = (line.rstrip("\r\n").split("\t", 1) for line in fh)
+        return [text for row_label, text in rows if row_label == label]
+
+
+@pytest.mark.skipif(not SMS_CORPUS.exists(), reason="SMS Spam Collection not present")
+def test_real_casual_sms_is_almost_never_blocked():
+    """Ordinary chat must pass: at most 0.5% of the corpus's ham messages may be blocked."""
+    ham = _corpus("ham")
+    assert len(ham) > 4000
+    blocked = [text for text in ham if check_text(text).action is Action.BLOCK]
+    assert len(blocked) <= 0.005 * len(ham), blocked[:10]
