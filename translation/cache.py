@@ -1,0 +1,61 @@
+"""Content-hash cache of translations, shared by every process through the database."""
+
+import hashlib
+import re
+
+from django.db.models import F
+from django.utils import timezone
+
+from translation.models import CachedTranslation
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_for_key(text: str) -> str:
+    """Collapse whitespace only: case, punctuation and emoji change meaning, so they stay."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def cache_key(*, text: str, source: str, target: str, prompt_version: str) -> str:
+    parts = (prompt_version, source, target, normalize_for_key(text))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def cache_get(key: str) -> CachedTranslation | None:
+    """Return the cached row for key and count the hit, or None on a miss."""
+    entry = CachedTranslation.objects.filter(key=key).first()
+    if entry is not None:
+        CachedTranslation.objects.filter(pk=entry.pk).update(
+            hits=F("hits") + 1, last_used_at=timezone.now()
+        )
+    return entry
+
+
+def cache_put(
+    *,
+    key: str,
+    source: str,
+    target: str,
+    prompt_version: str,
+    source_text: str,
+    text: str,
+    provider: str,
+    model: str,
+) -> CachedTranslation:
+    """Store a translation; when another process stored the key first, keep and return theirs."""
+    CachedTranslation.objects.bulk_create(
+        [
+            CachedTranslation(
+                key=key,
+                source_language=source,
+                target_language=target,
+                prompt_version=prompt_version,
+                source_text=normalize_for_key(source_text),
+                text=text,
+                provider=provider,
+                model=model,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return CachedTranslation.objects.get(key=key)
