@@ -1,0 +1,231 @@
+"""The chat socket: one per client, multiplexing all of the user's conversations.
+
+Three parts, as in Channels' own examples: socket handlers, frame commands, and channel-layer
+handlers. Every database touch goes through a service or selector.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from chat import dispatch, selectors, services
+from chat.broadcast import conversation_group, user_group
+from chat.errors import ClientError
+from chat.payloads import for_reader, message_payload
+from chat.protocol import parse_frame
+
+logger = logging.getLogger(__name__)
+
+TYPING_INTERVAL = 2.0  # seconds between typing frames relayed for one conversation
+
+
+@dataclass(slots=True)
+class Subscription:
+    translate: bool
+    language: str
+    last_seq: int
+    last_typing: float = 0.0
+
+    @property
+    def reading(self) -> str | None:
+        return self.language if self.translate else None
+
+
+@database_sync_to_async
+def _subscribe(user, conversation_id: int, since: int | None):
+    participant = selectors.participant_get(user=user, conversation_id=conversation_id)
+    if participant is None:
+        raise ClientError("not_a_member", "no such conversation, or you are not in it")
+    last_seq = participant.conversation.last_seq
+    replay = []
+    if since is not None:
+        messages = selectors.messages_delivered_after(
+            conversation_id=conversation_id, since=since, limit=settings.CHAT_REPLAY_LIMIT
+        )
+        replay = [message_payload(message) for message in messages]
+    return participant.translate, participant.reading_language, last_seq, replay
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    # --- socket handlers -------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.subscriptions: dict[int, Subscription] = {}
+        dispatch.bind_event_loop(asyncio.get_running_loop())
+        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "subscriptions"):
+            return
+        groups = [user_group(self.user.pk)]
+        groups += [conversation_group(cid) for cid in self.subscriptions]
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                # A mass disconnect can exhaust the Redis pool; the layer expires members.
+                logger.warning("group_discard %s failed", group, exc_info=True)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if text_data is None:
+            return await self.send_error("invalid_frame", "frames are JSON text, not binary")
+        if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
+            return await self.send_error(
+                "frame_too_large", f"frames are limited to {settings.CHAT_MAX_FRAME_BYTES} bytes"
+            )
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            return await self.send_error("bad_json", "the frame is not valid JSON")
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs) -> None:
+        try:
+            frame_type, fields = parse_frame(content)
+            handler = getattr(self, "do_" + frame_type.replace(".", "_"))
+            await handler(**fields)
+        except ClientError as error:
+            await self.send_error(error.code, error.detail)
+        except Exception:
+            logger.exception("frame failed for user %s", self.user.pk)
+            await self.send_error("internal_error", "the server could not handle this frame")
+
+    async def send_error(self, code: str, detail: str, **context: Any) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail, **context})
+
+    # --- frame commands ----------------------------------------------------------------------
+
+    async def do_subscribe(self, conversation: int, since: int | None = None) -> None:
+        # Join the group first: live messages queue up behind this handler, and anything the
+        # replay already covered is skipped by sequence number in chat_message.
+        await self.channel_layer.group_add(conversation_group(conversation), self.channel_name)
+        try:
+            translate, language, last_seq, replay = await _subscribe(self.user, conversation, since)
+        except ClientError:
+            if conversation not in self.subscriptions:
+                await self.channel_layer.group_discard(
+                    conversation_group(conversation), self.channel_name
+                )
+            raise
+        subscription = Subscription(translate, language, since if since is not None else last_seq)
+        self.subscriptions[conversation] = subscription
+        for payload in replay:
+            await self._send_message("message.new", payload, subscription)
+        await self.send_json(
+            {
+                "type": "subscribed",
+                "conversation": conversation,
+                "last_seq": max(last_seq, subscription.last_seq),
+                "translate": translate,
+                "language": language,
+                # The replay stopped at the limit: subscribe again with the new `since`.
+                "more": len(replay) >= settings.CHAT_REPLAY_LIMIT,
+            }
+        )
+
+    async def do_unsubscribe(self, conversation: int) -> None:
+        if self.subscriptions.pop(conversation, None) is not None:
+            await self.channel_layer.group_discard(
+                conversation_group(conversation), self.channel_name
+            )
+        await self.send_json({"type": "unsubscribed", "conversation": conversation})
+
+    async def do_message_send(self, conversation: int, client_id: str, text: str) -> None:
+        try:
+            message, created = await database_sync_to_async(services.check_message_submit)(
+                user=self.user, conversation_id=conversation, client_id=client_id, text=text
+            )
+        except ClientError as error:
+            # Say which message failed, so a client with several in flight can mark the right one.
+            await self.send_error(error.code, error.detail, client_id=client_id)
+            return
+        await self.send_json(
+            {
+                "type": "message.accepted",
+                "conversation": message.conversation_id,
+                "id": message.pk,
+                "client_id": message.client_id,
+                "status": message.status,
+                "seq": message.seq,
+                "reason": message.reason,
+                "duplicate": not created,
+            }
+        )
+
+    async def do_typing(self, conversation: int) -> None:
+        subscription = self.subscriptions.get(conversation)
+        if subscription is None:
+            raise ClientError("not_subscribed", "subscribe to the conversation first")
+        now = time.monotonic()
+        if now - subscription.last_typing < TYPING_INTERVAL:
+            return
+        subscription.last_typing = now
+        await self.channel_layer.group_send(
+            conversation_group(conversation),
+            {
+                "type": "chat.typing",
+                "conversation": conversation,
+                "user": {"id": self.user.pk, "username": self.user.get_username()},
+            },
+        )
+
+    async def do_translation_set(
+        self, conversation: int, enabled: bool, language: str | None = None
+    ) -> None:
+        await database_sync_to_async(services.check_translation_set)(
+            user=self.user, conversation_id=conversation, enabled=enabled, language=language
+        )
+
+    async def do_ping(self, id: str | int | None = None) -> None:
+        await self.send_json({"type": "pong", "id": id})
+
+    # --- channel-layer handlers ------------------------------------------------------------
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        payload = event["message"]
+        subscription = self.subscriptions.get(payload["conversation"])
+        if subscription is None or payload["seq"] <= subscription.last_seq:
+            return
+        await self._send_message("message.new", payload, subscription)
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["user"]["id"] != self.user.pk and event["conversation"] in self.subscriptions:
+            await self.send_json(
+                {"type": "typing", "conversation": event["conversation"], "user": event["user"]}
+            )
+
+    async def chat_notice(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["frame"])
+
+    async def chat_settings(self, event: dict[str, Any]) -> None:
+        subscription = self.subscriptions.get(event["conversation"])
+        if subscription is not None:
+            subscription.translate = event["translate"]
+            subscription.language = event["language"]
+        await self.send_json(
+            {
+                "type": "translation.settings",
+                "conversation": event["conversation"],
+                "translate": event["translate"],
+                "language": event["language"],
+            }
+        )
+
+    async def _send_message(
+        self, frame_type: str, payload: dict[str, Any], subscription: Subscription
+    ) -> None:
+        subscription.last_seq = max(subscription.last_seq, payload["seq"])
+        view = for_reader(payload, language=subscription.reading)
+        await self.send_json({"type": frame_type, "message": view})

@@ -1,0 +1,128 @@
+"""Conversations, their members and their messages."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(max_length=8, default="en", help_text="ISO 639-1 code.")
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; the hint for phone numbers."
+    )
+    bio = models.TextField(blank=True, max_length=2000)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+class Conversation(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct"
+        GROUP = "group", "Group"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.DIRECT)
+    title = models.CharField(max_length=200, blank=True)
+    # The last sequence number given to a delivered message; the next one is this plus one.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} conversation {self.pk}"
+
+
+class Participant(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    translate = models.BooleanField(default=False, help_text="Reader opted in to translation.")
+    # Blank means "use the profile's language".
+    language = models.CharField(max_length=8, blank=True)
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="participant_unique_per_conversation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.conversation_id}"
+
+    @property
+    def reading_language(self) -> str:
+        if self.language:
+            return self.language
+        try:
+            return self.user.profile.language
+        except Profile.DoesNotExist:
+            return Profile._meta.get_field("language").default
+
+
+class Message(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        HELD = "held", "Held for review"
+        BLOCKED = "blocked", "Blocked"
+        REJECTED = "rejected", "Rejected"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_messages"
+    )
+    client_id = models.CharField(max_length=64, help_text="The sender's id, for idempotency.")
+    text = models.TextField()
+    source_language = models.CharField(max_length=8, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    # Given when the message is delivered; orders the conversation and lets clients resume.
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=40, blank=True, help_text="Why held or blocked.")
+    findings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "client_id"], name="message_client_id"),
+            models.UniqueConstraint(
+                fields=["conversation", "seq"],
+                condition=Q(seq__isnull=False),
+                name="message_seq_per_conversation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} ({self.status})"
+
+
+class MessageTranslation(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8)
+    text = models.TextField()
+    provider = models.CharField(max_length=40)
+    model = models.CharField(max_length=100, blank=True)
+    from_cache = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "language"], name="translation_unique_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.language}"

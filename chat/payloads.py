@@ -1,0 +1,41 @@
+"""The JSON shapes of messages on the socket (see docs/protocol.md)."""
+
+from typing import Any
+
+from chat.models import Message, MessageTranslation
+
+DEMO_PROVIDERS = frozenset({"offline"})
+
+
+def translation_payload(translation: MessageTranslation) -> dict[str, Any]:
+    return {
+        "language": translation.language,
+        "text": translation.text,
+        "provider": translation.provider,
+        "model": translation.model,
+        # The offline provider is a development aid: clients must say it is not a real one.
+        "demo": translation.provider in DEMO_PROVIDERS,
+    }
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """Everything about a delivered message, with the translations for every language."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "sender": {"id": message.sender_id, "username": message.sender.get_username()},
+        "text": message.text,
+        "source_language": message.source_language,
+        "status": message.status,
+        "created_at": message.created_at.isoformat(),
+        "translations": {t.language: translation_payload(t) for t in message.translations.all()},
+    }
+
+
+def for_reader(payload: dict[str, Any], *, language: str | None) -> dict[str, Any]:
+    """One reader's view: the original, plus the translation for their language if opted in."""
+    view = {key: value for key, value in payload.items() if key != "translations"}
+    view["translation"] = payload["translations"].get(language) if language else None
+    return view

@@ -1,0 +1,58 @@
+"""A WebsocketCommunicator on the real ASGI stack (auth and origin middleware included)."""
+
+import asyncio
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from chat.tokens import socket_token_issue
+from xlate_site.asgi import application
+
+TIMEOUT = 10
+
+
+async def open_socket(user, *, headers=None) -> WebsocketCommunicator:
+    token = await database_sync_to_async(socket_token_issue)(user=user)
+    socket = WebsocketCommunicator(application, f"/ws/chat/?token={token}", headers=headers)
+    connected, code = await socket.connect(timeout=TIMEOUT)
+    assert connected, code
+    return socket
+
+
+async def receive_type(socket: WebsocketCommunicator, frame_type: str) -> dict:
+    """The next frame of `frame_type`, failing on any other frame in between."""
+    frame = await socket.receive_json_from(timeout=TIMEOUT)
+    assert frame["type"] == frame_type, frame
+    return frame
+
+
+async def subscribe(socket: WebsocketCommunicator, conversation_id: int, since=None) -> list:
+    """Subscribe and return the replayed messages (the frames before `subscribed`)."""
+    frame = {"type": "subscribe", "conversation": conversation_id}
+    if since is not None:
+        frame["since"] = since
+    await socket.send_json_to(frame)
+    replay = []
+    while True:
+        reply = await socket.receive_json_from(timeout=TIMEOUT)
+        if reply["type"] == "subscribed":
+            return replay
+        assert reply["type"] == "message.new", reply
+        replay.append(reply["message"])
+
+
+async def send_message(socket, conversation_id: int, client_id: str, text: str) -> dict:
+    await socket.send_json_to(
+        {"type": "message.send", "conversation": conversation_id, "client_id": client_id,
+         "text": text}
+    )  # fmt: skip
+    return await receive_type(socket, "message.accepted")
+
+
+async def assert_silent(*sockets: WebsocketCommunicator) -> None:
+    for socket in sockets:
+        assert await socket.receive_nothing(timeout=0.3)
+
+
+async def close(*sockets: WebsocketCommunicator) -> None:
+    await asyncio.gather(*(socket.disconnect() for socket in sockets))
