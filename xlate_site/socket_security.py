@@ -25,8 +25,8 @@ def origin_allowed(origin: str) -> bool:
         return False
     if settings.WEBSOCKET_ALLOWED_ORIGINS:
         return f"{parsed.scheme}://{parsed.netloc}" in settings.WEBSOCKET_ALLOWED_ORIGINS
-    host = parsed.hostname if parsed.port is None else f"{parsed.hostname}:{parsed.port}"
-    return validate_host(host, settings.ALLOWED_HOSTS)
+    # Like Django's own host check: the port is not part of what ALLOWED_HOSTS matches.
+    return validate_host(parsed.hostname, settings.ALLOWED_HOSTS)
 
 
 class SocketAuthMiddleware:

@@ -259,9 +259,10 @@ async def test_the_socket_needs_a_user():
 
 
 async def test_a_browser_session_is_accepted_from_our_own_origin(session_cookie):
-    headers = [(b"cookie", session_cookie), (b"origin", b"http://localhost")]
-    connected, _ = await _connect("/ws/chat/", headers)
-    assert connected
+    for origin in (b"http://localhost", b"http://127.0.0.1:8000"):
+        headers = [(b"cookie", session_cookie), (b"origin", origin)]
+        connected, _ = await _connect("/ws/chat/", headers)
+        assert connected, origin
 
 
 async def test_a_session_from_a_foreign_origin_or_without_origin_is_refused(session_cookie):
