@@ -80,13 +80,14 @@ class ProcessGroup:
         path = self.logdir / f"{name}.log"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if needle in path.read_text(errors="replace"):
+            if path.exists() and needle in path.read_text(errors="replace"):
                 return
             time.sleep(0.1)
         raise TimeoutError(f"{name} did not log {needle!r}:\n{self.log(name)}")
 
     def log(self, name: str) -> str:
-        return (self.logdir / f"{name}.log").read_text(errors="replace")[-5000:]
+        path = self.logdir / f"{name}.log"
+        return path.read_text(errors="replace")[-5000:] if path.exists() else "(no log)"
 
     def stop(self) -> None:
         for _, process in self.processes:

@@ -123,3 +123,43 @@ def test_messages_cross_processes_with_translation_safety_and_replay(
         for name in ("asgi-1", "asgi-2", "worker-1"):
             print(f"--- {name}\n{group.log(name)}")
         raise
+
+
+def test_a_message_accepted_while_the_worker_is_dead_is_delivered_by_the_next_one(
+    services_url, tmp_path, make_user, make_conversation
+):
+    alice = make_user(language="en", username="alice")
+    bruno = make_user(language="es", username="bruno", country="ES")
+    conversation = make_conversation(alice, bruno, translate_for=[bruno]).pk
+
+    with process_group(tmp_path, service_env(services_url)) as group:
+        port = group.asgi("asgi-1")
+        worker = group.worker("worker-1")
+
+        async def scenario() -> None:
+            a, b = await connect(port, "alice"), await connect(port, "bruno")
+            await a.subscribe(conversation)
+            await b.subscribe(conversation)
+            worker.kill()  # SIGKILL: no goodbye, nothing drained
+            await asyncio.to_thread(worker.wait)
+
+            await a.send(
+                type="message.send", conversation=conversation, client_id="1", text="hello"
+            )
+            accepted = await a.receive("message.accepted")
+            assert accepted["status"] == "pending"
+            assert await b.silent(1.0)
+
+            await asyncio.to_thread(group.worker, "worker-2")
+            delivered = (await b.receive("message.new"))["message"]
+            assert delivered["id"] == accepted["id"] and delivered["seq"] == 1
+            assert delivered["translation"]["language"] == "es"
+            await a.socket.close()
+            await b.socket.close()
+
+        try:
+            asyncio.run(scenario())
+        except BaseException:
+            for name in ("asgi-1", "worker-1", "worker-2"):
+                print(f"--- {name}\n{group.log(name)}")
+            raise
