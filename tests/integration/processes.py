@@ -12,9 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.support.servers import free_port, wait_for_port
+from tests.support.servers import ROOT, free_port, wait_for_port
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 

@@ -1,0 +1,97 @@
+"""The README's run command, driven in headless Chromium: two demo users chat, one translated."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+
+import pytest
+from playwright import sync_api as playwright
+
+from tests.support.servers import ROOT, free_port, wait_for_port
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+PASSWORD = "demo-browser-pass-1"
+
+
+@pytest.fixture
+def chromium_path():
+    if CHROMIUM is None:
+        if os.environ.get("XLATE_REQUIRE_SERVICES"):
+            pytest.fail("chromium was required but is not installed")
+        pytest.skip("needs chromium: run ./scripts/test")
+    return CHROMIUM
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """`./scripts/run` exactly as a newcomer starts it, on a free port and a fresh SQLite file."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SECRET_KEY"}}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        DEMO_PASSWORD=PASSWORD,
+        XLATE_ADDR=f"127.0.0.1:{port}",
+    )
+    env.pop("DEBUG", None)
+    log = tmp_path / "run.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [str(ROOT / "scripts" / "run")], cwd=ROOT, env=env, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for_port(port, timeout=120, process=process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+        print(log.read_text(errors="replace")[-3000:])
+
+
+def login(browser, base: str, username: str):
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    page.click("[data-conversation-id]")
+    page.wait_for_selector("#connection-status[data-state=online]")
+    return page
+
+
+def test_two_demo_users_chat_and_the_reader_who_opted_in_reads_a_translation(
+    demo_server, chromium_path
+):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        alice, bruno = login(browser, demo_server, "alice"), login(browser, demo_server, "bruno")
+
+        alice.fill("#message-input", "Good morning, how are you?")
+        alice.click("#send-button")
+        received = bruno.locator(".message.other").first
+        received.locator(".translation").wait_for()
+
+        assert received.locator(".original").inner_text() == "Good morning, how are you?"
+        assert re.search(r"buenos días", received.locator(".translation").inner_text(), re.I)
+        assert received.locator(".demo-label").is_visible()
+
+        bruno.fill("#message-input", "hola, gracias")
+        bruno.click("#send-button")
+        reply = alice.locator(".message.other").first
+        reply.wait_for()
+        assert reply.locator(".translation").count() == 0  # alice has not opted in
+
+        alice.fill("#message-input", "pay 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa now")
+        alice.click("#send-button")
+        alice.locator(".message.blocked").wait_for()
+        bruno.wait_for_timeout(500)
+        assert "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa" not in bruno.inner_text("#messages")
+        browser.close()
