@@ -20,6 +20,7 @@ from chat.broadcast import conversation_group, user_group
 from chat.errors import ClientError
 from chat.payloads import for_reader, message_payload
 from chat.protocol import parse_frame
+from chat.tokens import SUBPROTOCOL
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.subscriptions: dict[int, Subscription] = {}
         dispatch.bind_event_loop(asyncio.get_running_loop())
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
-        await self.accept()
+        # A client that offered subprotocols (a token client) must get one chosen back.
+        offered = self.scope.get("subprotocols", [])
+        await self.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "subscriptions"):

@@ -1,7 +1,7 @@
 """Who may open the chat socket: authentication (session or token) and origin checks."""
 
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import validate_host
 
-from chat.tokens import socket_token_user
+from chat.tokens import TOKEN_SUBPROTOCOL_PREFIX, socket_token_user
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -30,7 +30,10 @@ def origin_allowed(origin: str) -> bool:
 
 
 class SocketAuthMiddleware:
-    """Sets scope["user"] from a signed token (`?token=`) or from the session cookie.
+    """Sets scope["user"] from a signed token or from the session cookie.
+
+    The token is offered as the subprotocol `xlate.token.<token>` (beside `xlate`), not in the
+    URL, so that access logs and proxies never record it.
 
     A browser always sends Origin; a foreign one is refused so another site cannot ride on
     the session cookie. A token carries its own proof, so a client without Origin (a mobile
@@ -47,7 +50,14 @@ class SocketAuthMiddleware:
         origin = _header(scope, b"origin")
         if origin is not None and not origin_allowed(origin):
             return await self._deny(receive, send)
-        token = parse_qs(scope.get("query_string", b"").decode("latin1")).get("token", [None])[0]
+        token = next(
+            (
+                offered[len(TOKEN_SUBPROTOCOL_PREFIX) :]
+                for offered in scope.get("subprotocols", [])
+                if offered.startswith(TOKEN_SUBPROTOCOL_PREFIX)
+            ),
+            None,
+        )
         if token:
             user = await database_sync_to_async(socket_token_user)(token)
             return await self.app(dict(scope, user=user or AnonymousUser()), receive, send)

@@ -5,17 +5,23 @@ import asyncio
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from chat.tokens import socket_token_issue
+from chat.tokens import SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, socket_token_issue
 from xlate_site.asgi import application
 
 TIMEOUT = 10
 
 
+def token_subprotocols(token: str) -> list[str]:
+    return [SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + token]
+
+
 async def open_socket(user, *, headers=None) -> WebsocketCommunicator:
     token = await database_sync_to_async(socket_token_issue)(user=user)
-    socket = WebsocketCommunicator(application, f"/ws/chat/?token={token}", headers=headers)
-    connected, code = await socket.connect(timeout=TIMEOUT)
-    assert connected, code
+    socket = WebsocketCommunicator(
+        application, "/ws/chat/", headers=headers, subprotocols=token_subprotocols(token)
+    )
+    connected, subprotocol = await socket.connect(timeout=TIMEOUT)
+    assert connected and subprotocol == "xlate", subprotocol
     return socket
 
 

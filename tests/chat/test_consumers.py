@@ -13,6 +13,7 @@ from tests.chat.socket_client import (
     receive_type,
     send_message,
     subscribe,
+    token_subprotocols,
 )
 from xlate_site.asgi import application
 
@@ -239,8 +240,10 @@ async def test_sending_too_fast_is_rate_limited(pair, settings):
     await close(a)
 
 
-async def _connect(path: str, headers=None) -> tuple[bool, int | None]:
-    socket = WebsocketCommunicator(application, path, headers=headers or [])
+async def _connect(path: str, headers=None, subprotocols=None) -> tuple[bool, int | str | None]:
+    socket = WebsocketCommunicator(
+        application, path, headers=headers or [], subprotocols=subprotocols
+    )
     connected, code = await socket.connect(timeout=5)
     await socket.disconnect()
     return connected, code
@@ -255,7 +258,7 @@ def session_cookie(pair):
 
 async def test_the_socket_needs_a_user():
     assert await _connect("/ws/chat/") == (False, 4401)
-    assert await _connect("/ws/chat/?token=forged") == (False, 4401)
+    assert await _connect("/ws/chat/", subprotocols=token_subprotocols("forged")) == (False, 4401)
 
 
 async def test_a_browser_session_is_accepted_from_our_own_origin(session_cookie):

@@ -58,7 +58,9 @@ class Client:
 
 async def connect(port: int, username: str) -> Client:
     token = await asyncio.to_thread(socket_token, port, username, "pw-" + username)
-    socket = await websockets.connect(f"ws://127.0.0.1:{port}/ws/chat/?token={token}")
+    socket = await websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/chat/", subprotocols=["xlate", f"xlate.token.{token}"]
+    )
     return Client(socket)
 
 
