@@ -16,8 +16,12 @@ def normalize_for_key(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def cache_key(*, text: str, source: str, target: str, prompt_version: str) -> str:
-    parts = (prompt_version, source, target, normalize_for_key(text))
+def cache_key(
+    *, text: str, source: str, target: str, prompt_version: str, glossary: tuple[str, ...] = ()
+) -> str:
+    """Key of one translation. Only glossary terms that occur in the text belong in it, so
+    the same words share an entry across conversations."""
+    parts = (prompt_version, source, target, "\x1e".join(glossary), normalize_for_key(text))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -23,3 +23,27 @@ class CachedTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_language}→{self.target_language} {self.key[:12]}"
+
+
+class ProviderCall(models.Model):
+    """One request to a translation provider: what it cost and how it went."""
+
+    provider = models.CharField(max_length=40)
+    model = models.CharField(max_length=100)
+    purpose = models.CharField(max_length=20, default="message")
+    ok = models.BooleanField(default=True)
+    error = models.CharField(max_length=40, blank=True)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=8, default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    # Whose budget the call counts against, and for which message (both optional: bios).
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    message_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user_id", "created_at"], name="call_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.model} {'ok' if self.ok else self.error}"

@@ -1,50 +1,82 @@
-"""Translate a message's text into the languages its readers asked for."""
+"""Translate texts for readers: what the chat pipeline, backfill and bios call."""
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 
-from translation.cache import cache_get, cache_key, cache_put
-from translation.providers import Provider, get_provider
+from translation.detection import detect_language
+from translation.engine import CallContext, TranslationUnavailable, translate
+
+logger = logging.getLogger(__name__)
+
+DONE, UNAVAILABLE, SKIPPED = "done", "unavailable", "skipped"
 
 
 @dataclass(frozen=True, slots=True)
 class Translation:
     language: str
-    text: str
-    provider: str
-    model: str
-    from_cache: bool
+    status: str
+    text: str = ""
+    provider: str = ""
+    model: str = ""
+    from_cache: bool = False
+    reason: str = ""
+    # An unavailable translation that a later attempt may get (a provider outage).
+    retryable: bool = False
+    cost_usd: Decimal = Decimal(0)
+
+
+def source_language_of(text: str, *, fallback: str) -> str:
+    """The language `text` is written in, or `fallback` when the text cannot tell."""
+    return detect_language(text, supported=settings.SUPPORTED_LANGUAGES, fallback=fallback)
+
+
+def translation_into(
+    *,
+    text: str,
+    source: str,
+    target: str,
+    glossary: Sequence[str] = (),
+    context: CallContext | None = None,
+) -> Translation:
+    """One translation; a provider outage gives an `unavailable` result, never an exception."""
+    try:
+        result = translate(text, source=source, target=target, glossary=glossary, context=context)
+    except TranslationUnavailable as error:
+        logger.warning("translation %s→%s unavailable: %s", source, target, error.code)
+        return Translation(target, UNAVAILABLE, reason=error.code, retryable=error.retryable)
+    return Translation(
+        target,
+        DONE,
+        text=result.text,
+        provider=result.provider,
+        model=result.model,
+        from_cache=result.from_cache,
+        cost_usd=result.cost_usd,
+    )
 
 
 def translations_for(
-    *, text: str, source: str, targets: Iterable[str], provider: Provider | None = None
+    *,
+    text: str,
+    source: str,
+    targets: Iterable[str],
+    glossary: Sequence[str] = (),
+    context: CallContext | None = None,
+    within_budget: bool = True,
 ) -> list[Translation]:
-    """One translation per distinct target other than the source, cache first."""
-    provider = provider or get_provider()
-    prompt_version = f"{provider.cache_namespace()}:{settings.TRANSLATION_PROMPT_VERSION}"
+    """One translation per distinct target language other than the source."""
     results = []
     for target in sorted(set(targets) - {source}):
-        key = cache_key(text=text, source=source, target=target, prompt_version=prompt_version)
-        entry = cache_get(key)
-        if entry is not None:
-            results.append(
-                Translation(target, entry.text, entry.provider, entry.model, from_cache=True)
-            )
+        if not within_budget:
+            results.append(Translation(target, SKIPPED, reason="budget"))
             continue
-        result = provider.translate(text, source=source, target=target)
-        entry = cache_put(
-            key=key,
-            source=source,
-            target=target,
-            prompt_version=prompt_version,
-            source_text=text,
-            text=result.text,
-            provider=result.provider,
-            model=result.model,
-        )
         results.append(
-            Translation(target, entry.text, entry.provider, entry.model, from_cache=False)
+            translation_into(
+                text=text, source=source, target=target, glossary=glossary, context=context
+            )
         )
     return results

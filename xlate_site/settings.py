@@ -5,7 +5,9 @@ channel layer and the delivery pipeline run in-process; set, it selects the scal
 channels-redis for the socket fan-out and Celery on Redis for the pipeline.
 """
 
+import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -189,11 +191,52 @@ DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
 # produced under other instructions.
 TRANSLATION_PROMPT_VERSION = os.environ.get("TRANSLATION_PROMPT_VERSION", "1")
 
+ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")
+ANTHROPIC_BASE_URL = os.environ.get("ANTHROPIC_BASE_URL", "")
+ANTHROPIC_MODEL = os.environ.get("ANTHROPIC_MODEL", "claude-haiku-4-5")
+OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
+OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
+OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4o-mini")
+# "anthropic:<model>,openai:<model>": primary first. Unset: every provider with a key or URL.
+TRANSLATION_PROVIDERS = os.environ.get("TRANSLATION_PROVIDERS", "")
+
+TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT", "20"))
+# Our engine retries and fails over; the SDKs' own retries are off unless asked for.
+TRANSLATION_SDK_RETRIES = _env_int("TRANSLATION_SDK_RETRIES", 0)
+TRANSLATION_ATTEMPTS = _env_int("TRANSLATION_ATTEMPTS", 2)
+TRANSLATION_BACKOFF = float(os.environ.get("TRANSLATION_BACKOFF", "0.5"))
+TRANSLATION_MAX_RETRY_AFTER = float(os.environ.get("TRANSLATION_MAX_RETRY_AFTER", "10"))
+TRANSLATION_BREAKER_THRESHOLD = _env_int("TRANSLATION_BREAKER_THRESHOLD", 5)
+TRANSLATION_BREAKER_COOLDOWN = float(os.environ.get("TRANSLATION_BREAKER_COOLDOWN", "30"))
+TRANSLATION_SEGMENT_CHARS = _env_int("TRANSLATION_SEGMENT_CHARS", 600)
+TRANSLATION_PARALLEL_SEGMENTS = _env_int("TRANSLATION_PARALLEL_SEGMENTS", 4)
+# Seconds between background attempts at a translation that every provider failed.
+TRANSLATION_RETRY_DELAYS = [
+    int(x) for x in _env_list("TRANSLATION_RETRY_DELAYS", "10,30,60,120,300,600,1800")
+]
+TRANSLATION_BACKFILL = _env_int("TRANSLATION_BACKFILL", 50)
+# USD a user's outgoing messages may spend on translation per UTC day; 0 means no limit.
+TRANSLATION_DAILY_BUDGET_USD = Decimal(os.environ.get("TRANSLATION_DAILY_BUDGET_USD", "0.50"))
+# USD per million (input, output) tokens; TRANSLATION_PRICES (JSON) adds or overrides models.
+TRANSLATION_PRICES = {
+    "claude-haiku-4-5": (1.00, 5.00),
+    "claude-sonnet-4-5": (3.00, 15.00),
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4o": (2.50, 10.00),
+} | json.loads(os.environ.get("TRANSLATION_PRICES") or "{}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # The SDKs' HTTP clients log every request line at INFO.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,222 @@
+"""Translate one text into one language: cache first, one provider call per key across all
+processes, the provider chain with retries, failover and breakers behind it."""
+
+import logging
+import re
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connections
+
+from translation.breaker import CircuitBreaker
+from translation.cache import cache_get, cache_key, cache_put
+from translation.costs import call_record
+from translation.detection import has_translatable_text
+from translation.failures import Disposition, ProviderError
+from translation.masking import PlaceholderError, mask, unmask
+from translation.providers import Provider, TranslationResult, get_chain
+from translation.segmentation import join_segments, split_sentences
+from translation.singleflight import single_flight
+
+logger = logging.getLogger(__name__)
+
+# Below this a text the provider calls too long is not split further.
+_MIN_SPLIT_CHARS = 80
+# Every placeholder the masking step writes into a text.
+_PLACEHOLDER = re.compile(r"⟦\d+⟧")
+
+
+class TranslationUnavailable(Exception):
+    """No provider could translate the text; `code` says why (the last failure)."""
+
+    def __init__(self, code: str, retryable: bool) -> None:
+        super().__init__(code)
+        self.code = code
+        self.retryable = retryable
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    text: str
+    provider: str
+    model: str
+    from_cache: bool
+    cost_usd: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    """Who a translation is for, so its cost lands on the right user and message."""
+
+    user_id: int | None = None
+    message_id: int | None = None
+    purpose: str = "message"
+
+
+def translate(
+    text: str,
+    *,
+    source: str,
+    target: str,
+    glossary: Sequence[str] = (),
+    context: CallContext | None = None,
+) -> Translated:
+    """The translation of `text`, or TranslationUnavailable when every provider failed."""
+    context = context or CallContext()
+    if source == target or not has_translatable_text(text):
+        return Translated(text, "none", "", from_cache=True)
+    terms = tuple(sorted({term for term in glossary if term and term in text}))
+    masked = mask(text)
+    try:
+        pieces = _translate_segments(masked.text, source, target, terms, context, plain=False)
+        joined = join_segments([p.text for p in pieces.parts], pieces.segments)
+        return pieces.summary(unmask(joined, masked.values))
+    except PlaceholderError:
+        # A provider lost or altered a placeholder: translate the words as written instead.
+        logger.info("placeholder mangled for %s→%s; translating unmasked text", source, target)
+        pieces = _translate_segments(text, source, target, terms, context, plain=True)
+        return pieces.summary(join_segments([p.text for p in pieces.parts], pieces.segments))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pieces:
+    parts: list[Translated]
+    segments: list
+
+    def summary(self, text: str) -> Translated:
+        first = next((p for p in self.parts if not p.from_cache), self.parts[0])
+        return Translated(
+            text,
+            first.provider,
+            first.model,
+            from_cache=all(p.from_cache for p in self.parts),
+            cost_usd=sum((p.cost_usd for p in self.parts), Decimal(0)),
+        )
+
+
+def _translate_segments(
+    text: str, source: str, target: str, terms: tuple[str, ...], context, *, plain: bool
+) -> _Pieces:
+    segments = split_sentences(text, max_chars=settings.TRANSLATION_SEGMENT_CHARS)
+    if len(segments) == 1:
+        return _Pieces(
+            [_segment(segments[0].text, source, target, terms, context, plain)], segments
+        )
+
+    def work(segment) -> Translated:
+        try:
+            return _segment(segment.text, source, target, terms, context, plain)
+        finally:
+            connections.close_all()  # this pool thread's own connections
+
+    workers = min(settings.TRANSLATION_PARALLEL_SEGMENTS, len(segments))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="translate") as pool:
+        return _Pieces(list(pool.map(work, segments)), segments)
+
+
+def _segment(
+    text: str, source: str, target: str, terms: tuple[str, ...], context, plain: bool
+) -> Translated:
+    chain = get_chain()
+    namespace = chain[0].cache_namespace()
+    version = f"{namespace}:{settings.TRANSLATION_PROMPT_VERSION}" + (":plain" if plain else "")
+    key = cache_key(text=text, source=source, target=target, prompt_version=version, glossary=terms)
+    computed_cost: list[Decimal] = []
+
+    def compute():
+        result, cost = _call_chain(chain, text, source, target, terms, context, plain)
+        computed_cost.append(cost)
+        return cache_put(
+            key=key,
+            source=source,
+            target=target,
+            prompt_version=version,
+            source_text=text,
+            text=result.text,
+            provider=result.provider,
+            model=result.model,
+        )
+
+    lock_seconds = settings.TRANSLATION_TIMEOUT * settings.TRANSLATION_ATTEMPTS * len(chain) + 10
+    try:
+        entry, computed = single_flight(
+            key, lookup=lambda: cache_get(key), compute=compute, lock_seconds=lock_seconds
+        )
+    except ProviderError as error:
+        if error.disposition is not Disposition.SPLIT or len(text) < _MIN_SPLIT_CHARS:
+            raise TranslationUnavailable(error.code, retryable=False) from error
+        # Too long for the model: translate it in halves (each cached on its own).
+        halves = split_sentences(text, max_chars=len(text) // 2)
+        parts = [_segment(h.text, source, target, terms, context, plain) for h in halves]
+        return _Pieces(parts, halves).summary(join_segments([p.text for p in parts], halves))
+    return Translated(
+        entry.text,
+        entry.provider,
+        entry.model,
+        from_cache=not computed,
+        cost_usd=computed_cost[0] if computed_cost else Decimal(0),
+    )
+
+
+def _call_chain(
+    chain: Sequence[Provider],
+    text: str,
+    source: str,
+    target: str,
+    terms: tuple[str, ...],
+    context: CallContext,
+    plain: bool,
+) -> tuple[TranslationResult, Decimal]:
+    """Try each provider in turn; return the first good result and what it cost."""
+    last: ProviderError | None = None
+    for provider in chain:
+        breaker = CircuitBreaker(provider.name)
+        if not breaker.allow():
+            last = ProviderError(provider.name, "circuit_open", Disposition.SKIP)
+            continue
+        for attempt in range(settings.TRANSLATION_ATTEMPTS):
+            started = time.perf_counter()
+            try:
+                result = provider.translate(text, source=source, target=target, glossary=terms)
+            except ProviderError as error:
+                call_record(provider, context, started, error=error)
+                last = error
+                if error.disposition is Disposition.FAIL_FAST:
+                    raise TranslationUnavailable(error.code, retryable=False) from error
+                if error.disposition is Disposition.SPLIT:
+                    raise
+                if error.disposition is Disposition.SKIP:
+                    break
+                breaker.record_failure()
+                wait = _backoff(attempt, error.retry_after)
+                if wait is None or attempt + 1 >= settings.TRANSLATION_ATTEMPTS:
+                    break
+                if not breaker.allow():
+                    break
+                time.sleep(wait)
+                continue
+            breaker.record_success()
+            cost = call_record(provider, context, started, result=result)
+            if not plain:
+                # Raises PlaceholderError: the caller retranslates the unmasked text.
+                _check_placeholders(provider.name, text, result.text)
+            return result, cost
+    raise TranslationUnavailable(last.code if last else "no_provider", retryable=True)
+
+
+def _check_placeholders(provider: str, sent: str, received: str) -> None:
+    if sorted(_PLACEHOLDER.findall(sent)) != sorted(_PLACEHOLDER.findall(received)):
+        raise PlaceholderError(f"{provider} changed the placeholders")
+
+
+def _backoff(attempt: int, retry_after: float | None) -> float | None:
+    """Seconds to wait before the next attempt; None to fail over at once."""
+    if retry_after is not None:
+        if retry_after > settings.TRANSLATION_MAX_RETRY_AFTER:
+            return None
+        return retry_after
+    return min(settings.TRANSLATION_BACKOFF * (2**attempt), 5.0)
