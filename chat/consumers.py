@@ -203,6 +203,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         await self._send_message("message.new", payload, subscription)
 
+    async def chat_update(self, event: dict[str, Any]) -> None:
+        """A delivered message changed (a late translation, a backfill): resend this view."""
+        payload = event["message"]
+        subscription = self.subscriptions.get(payload["conversation"])
+        if subscription is None:
+            return
+        if subscription.reading is None or subscription.reading not in payload["translations"]:
+            return
+        await self._send_message("message.update", payload, subscription)
+
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["user"]["id"] != self.user.pk and event["conversation"] in self.subscriptions:
             await self.send_json(

@@ -14,6 +14,8 @@ class Profile(models.Model):
         max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; the hint for phone numbers."
     )
     bio = models.TextField(blank=True, max_length=2000)
+    # Bumped on every bio change, so clients can tell a stale translated bio from a fresh one.
+    bio_version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language})"
@@ -26,6 +28,11 @@ class Conversation(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.DIRECT)
     title = models.CharField(max_length=200, blank=True)
+    glossary = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Names and nicknames translation keeps as they are (with the members' names).",
+    )
     # The last sequence number given to a delivered message; the next one is this plus one.
     last_seq = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,12 +116,22 @@ class Message(models.Model):
 
 
 class MessageTranslation(models.Model):
+    class Status(models.TextChoices):
+        DONE = "done", "Done"
+        # Every provider failed: retried in the background, readers get message.update.
+        UNAVAILABLE = "unavailable", "Unavailable"
+        # The sender's daily budget was spent: delivered in the original only.
+        SKIPPED = "skipped", "Skipped"
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=8)
-    text = models.TextField()
-    provider = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DONE)
+    reason = models.CharField(max_length=40, blank=True)
+    text = models.TextField(blank=True)
+    provider = models.CharField(max_length=40, blank=True)
     model = models.CharField(max_length=100, blank=True)
     from_cache = models.BooleanField(default=False)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=8, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

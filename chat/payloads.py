@@ -10,6 +10,10 @@ DEMO_PROVIDERS = frozenset({"offline"})
 def translation_payload(translation: MessageTranslation) -> dict[str, Any]:
     return {
         "language": translation.language,
+        # "done"; "unavailable" (every provider failed: a message.update follows when it
+        # arrives); "skipped" (the sender's daily translation budget is spent).
+        "status": translation.status,
+        "reason": translation.reason,
         "text": translation.text,
         "provider": translation.provider,
         "model": translation.model,

@@ -51,3 +51,16 @@ def member_ids(*, conversation_id: int) -> Iterable[int]:
     return Participant.objects.filter(conversation_id=conversation_id).values_list(
         "user_id", flat=True
     )
+
+
+def conversation_glossary(*, conversation_id: int) -> list[str]:
+    """Words translation keeps as written: the conversation's glossary and its members' names."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        return []
+    names = Participant.objects.filter(conversation_id=conversation_id).values_list(
+        "user__username", "user__first_name"
+    )
+    terms = {str(term) for term in conversation.glossary if term}
+    terms.update(name for pair in names for name in pair if name)
+    return sorted(terms)

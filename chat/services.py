@@ -11,13 +11,23 @@ from django.utils import timezone
 
 from chat import ratelimit
 from chat.broadcast import broadcast_on_commit, conversation_group, user_group
-from chat.dispatch import enqueue_pipeline
+from chat.dispatch import enqueue, enqueue_pipeline
 from chat.errors import ClientError
 from chat.models import Conversation, Message, MessageTranslation, Participant, Profile
-from chat.payloads import message_payload
-from chat.selectors import participant_get, reader_languages
+from chat.payloads import DEMO_PROVIDERS, message_payload
+from chat.selectors import conversation_glossary, participant_get, reader_languages
 from moderation.policy import Action, Verdict, check_text
-from translation.services import translations_for
+from translation.costs import budget_exceeded
+from translation.engine import CallContext
+from translation.services import (
+    DONE,
+    SKIPPED,
+    UNAVAILABLE,
+    Translation,
+    source_language_of,
+    translation_into,
+    translations_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +54,54 @@ def conversation_start(
 def profile_ensure(*, user: AbstractBaseUser) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
+
+
+BIO_MAX_CHARS = 2000
+
+
+def profile_bio_update(*, user: AbstractBaseUser, bio: str) -> Profile:
+    """Replace the user's bio; a new version makes every translated copy stale."""
+    if len(bio) > BIO_MAX_CHARS:
+        raise ClientError("bio_too_long", f"a bio is at most {BIO_MAX_CHARS} characters")
+    profile = profile_ensure(user=user)
+    if bio != profile.bio:
+        profile.bio = bio
+        profile.bio_version += 1
+        profile.save(update_fields=["bio", "bio_version"])
+    return profile
+
+
+def profile_bio_translated(*, username: str, language: str) -> dict | None:
+    """A bio as a viewer reading `language` sees it (translated on demand, cache first)."""
+    profile = Profile.objects.select_related("user").filter(user__username=username).first()
+    if profile is None:
+        return None
+    source = source_language_of(profile.bio, fallback=profile.language)
+    translation = None
+    if profile.bio.strip() and source != language:
+        result = translation_into(
+            text=profile.bio,
+            source=source,
+            target=language,
+            glossary=[profile.user.get_username(), profile.user.first_name],
+            context=CallContext(user_id=profile.user_id, purpose="bio"),
+        )
+        translation = {
+            "language": language,
+            "status": result.status,
+            "reason": result.reason,
+            "text": result.text,
+            "provider": result.provider,
+            "model": result.model,
+            "demo": result.provider in DEMO_PROVIDERS,
+        }
+    return {
+        "username": profile.user.get_username(),
+        "bio": profile.bio,
+        "bio_version": profile.bio_version,
+        "source_language": source,
+        "translation": translation,
+    }
 
 
 def check_message_submit(
@@ -106,22 +164,30 @@ def message_process(*, message_id: int) -> Message | None:
 
     Safe to run more than once: a message that is no longer pending is left as it is.
     """
-    message = Message.objects.select_related("sender__profile").filter(pk=message_id).first()
+    message = Message.objects.select_related("sender").filter(pk=message_id).first()
     if message is None or message.status != Message.Status.PENDING:
         return message
     profile = profile_ensure(user=message.sender)
     region = profile.country or settings.DEFAULT_PHONE_REGION
-    source = profile.language
+    source = source_language_of(message.text, fallback=profile.language)
     verdict = check_text(message.text, region=region)
-    translations = []
+    translations: list[Translation] = []
     if verdict.action != Action.BLOCK:
         targets = reader_languages(
             conversation_id=message.conversation_id, exclude_user_id=message.sender_id
         )
-        translations = translations_for(text=message.text, source=source, targets=targets)
+        translations = translations_for(
+            text=message.text,
+            source=source,
+            targets=targets,
+            glossary=conversation_glossary(conversation_id=message.conversation_id),
+            context=CallContext(user_id=message.sender_id, message_id=message.pk),
+            within_budget=not (targets and budget_exceeded(message.sender_id)),
+        )
         # A translation can spell out what the original hid; the strictest verdict wins.
         for translation in translations:
-            verdict = _stricter(verdict, check_text(translation.text, region=region))
+            if translation.status == DONE:
+                verdict = _stricter(verdict, check_text(translation.text, region=region))
     return do_message_finalize(
         message_id=message_id, source=source, verdict=verdict, translations=translations
     )
@@ -132,7 +198,39 @@ def _stricter(current: Verdict, other: Verdict) -> Verdict:
     return other if rank[other.action] > rank[current.action] else current
 
 
-def do_message_finalize(*, message_id: int, source: str, verdict: Verdict, translations) -> Message:
+def _sender_notice(message: Message, frame_type: str, **fields) -> None:
+    broadcast_on_commit(
+        user_group(message.sender_id),
+        {
+            "type": "chat.notice",
+            "frame": {
+                "type": frame_type,
+                "conversation": message.conversation_id,
+                "id": message.pk,
+                "client_id": message.client_id,
+                **fields,
+            },
+        },
+    )
+
+
+def _translation_row(message: Message, translation: Translation) -> MessageTranslation:
+    return MessageTranslation(
+        message=message,
+        language=translation.language,
+        status=translation.status,
+        reason=translation.reason,
+        text=translation.text,
+        provider=translation.provider,
+        model=translation.model,
+        from_cache=translation.from_cache,
+        cost_usd=translation.cost_usd,
+    )
+
+
+def do_message_finalize(
+    *, message_id: int, source: str, verdict: Verdict, translations: list[Translation]
+) -> Message:
     """The one transaction that gives a message its final state, and its broadcast."""
     with transaction.atomic():
         message = Message.objects.select_for_update().select_related("sender").get(pk=message_id)
@@ -145,19 +243,7 @@ def do_message_finalize(*, message_id: int, source: str, verdict: Verdict, trans
         if verdict.action == Action.BLOCK:
             message.status = Message.Status.BLOCKED
             message.save()
-            broadcast_on_commit(
-                user_group(message.sender_id),
-                {
-                    "type": "chat.notice",
-                    "frame": {
-                        "type": "message.blocked",
-                        "conversation": message.conversation_id,
-                        "id": message.pk,
-                        "client_id": message.client_id,
-                        "reason": verdict.reason,
-                    },
-                },
-            )
+            _sender_notice(message, "message.blocked", reason=verdict.reason)
             return message
         conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
         conversation.last_seq += 1
@@ -165,24 +251,132 @@ def do_message_finalize(*, message_id: int, source: str, verdict: Verdict, trans
         message.seq = conversation.last_seq
         message.status = Message.Status.DELIVERED
         message.save()
-        MessageTranslation.objects.bulk_create(
-            [
-                MessageTranslation(
-                    message=message,
-                    language=t.language,
-                    text=t.text,
-                    provider=t.provider,
-                    model=t.model,
-                    from_cache=t.from_cache,
-                )
-                for t in translations
-            ]
-        )
+        MessageTranslation.objects.bulk_create([_translation_row(message, t) for t in translations])
         broadcast_on_commit(
             conversation_group(message.conversation_id),
             {"type": "chat.message", "message": message_payload(message)},
         )
+        if any(t.status == SKIPPED for t in translations):
+            _sender_notice(message, "notice", code="translation_budget_exceeded")
+        if any(t.status == UNAVAILABLE and t.retryable for t in translations):
+            _schedule_translation_retry(message.pk, attempt=0)
     return message
+
+
+def _schedule_translation_retry(message_id: int, *, attempt: int) -> None:
+    delays = settings.TRANSLATION_RETRY_DELAYS
+    if attempt < len(delays):
+        transaction.on_commit(
+            lambda: enqueue(
+                "retry_translations",
+                countdown=delays[attempt],
+                message_id=message_id,
+                attempt=attempt,
+            )
+        )
+
+
+def message_translations_retry(*, message_id: int, attempt: int) -> int:
+    """Try the unavailable translations of a delivered message again; readers get each one
+    that arrives as message.update. Returns how many arrived."""
+    message = (
+        Message.objects.select_related("sender")
+        .filter(pk=message_id, status=Message.Status.DELIVERED)
+        .first()
+    )
+    if message is None:
+        return 0
+    missing = list(message.translations.filter(status=MessageTranslation.Status.UNAVAILABLE))
+    if not missing:
+        return 0
+    glossary = conversation_glossary(conversation_id=message.conversation_id)
+    context = CallContext(user_id=message.sender_id, message_id=message.pk)
+    results = [
+        translation_into(
+            text=message.text,
+            source=message.source_language,
+            target=row.language,
+            glossary=glossary,
+            context=context,
+        )
+        for row in missing
+    ]
+    arrived = [r for r in results if r.status == DONE]
+    with transaction.atomic():
+        for result in arrived:
+            MessageTranslation.objects.filter(message=message, language=result.language).update(
+                status=DONE,
+                reason="",
+                text=result.text,
+                provider=result.provider,
+                model=result.model,
+                from_cache=result.from_cache,
+                cost_usd=result.cost_usd,
+            )
+        if arrived:
+            broadcast_on_commit(
+                conversation_group(message.conversation_id),
+                {"type": "chat.update", "message": message_payload(message)},
+            )
+        if len(arrived) < len(missing) and any(r.retryable for r in results if r.status != DONE):
+            _schedule_translation_retry(message.pk, attempt=attempt + 1)
+    return len(arrived)
+
+
+def participant_backfill(*, participant_id: int) -> int:
+    """Translate the last messages of a conversation for a reader who just opted in, and
+    push each as message.update to that reader. Returns how many were pushed."""
+    participant = (
+        Participant.objects.select_related("user__profile").filter(pk=participant_id).first()
+    )
+    if participant is None or not participant.translate:
+        return 0
+    language = participant.reading_language
+    recent = list(
+        Message.objects.filter(
+            conversation_id=participant.conversation_id, status=Message.Status.DELIVERED
+        )
+        .exclude(sender_id=participant.user_id)
+        .exclude(source_language=language)
+        .exclude(
+            pk__in=MessageTranslation.objects.filter(language=language, status=DONE).values(
+                "message_id"
+            )
+        )
+        .order_by("-seq")[: settings.TRANSLATION_BACKFILL]
+    )
+    glossary = conversation_glossary(conversation_id=participant.conversation_id)
+    pushed = 0
+    for message in reversed(recent):
+        result = translation_into(
+            text=message.text,
+            source=message.source_language,
+            target=language,
+            glossary=glossary,
+            context=CallContext(message_id=message.pk, purpose="backfill"),
+        )
+        if result.status != DONE:
+            continue
+        with transaction.atomic():
+            MessageTranslation.objects.update_or_create(
+                message=message,
+                language=language,
+                defaults={
+                    "status": DONE,
+                    "reason": "",
+                    "text": result.text,
+                    "provider": result.provider,
+                    "model": result.model,
+                    "from_cache": result.from_cache,
+                    "cost_usd": result.cost_usd,
+                },
+            )
+            broadcast_on_commit(
+                user_group(participant.user_id),
+                {"type": "chat.update", "message": message_payload(message)},
+            )
+        pushed += 1
+    return pushed
 
 
 def check_translation_set(
@@ -202,6 +396,10 @@ def check_translation_set(
         if language is not None:
             participant.language = language
         participant.save(update_fields=["translate", "language"])
+        if enabled:
+            transaction.on_commit(
+                lambda: enqueue("backfill_translations", participant_id=participant.pk)
+            )
         broadcast_on_commit(
             user_group(user.pk),
             {

@@ -7,5 +7,7 @@ app_name = "chat"
 urlpatterns = [
     path("", views.index, name="index"),
     path("api/socket-token", views.socket_token, name="socket-token"),
+    path("api/profiles/<str:username>/bio", views.profile_bio, name="profile-bio"),
+    path("api/profile/bio", views.profile_bio_edit, name="profile-bio-edit"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -11,7 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import ratelimit, selectors
-from chat.services import profile_ensure
+from chat.errors import ClientError
+from chat.services import (
+    profile_bio_translated,
+    profile_bio_update,
+    profile_ensure,
+)
 from chat.tokens import socket_token_issue
 
 
@@ -72,6 +77,41 @@ def socket_token(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"token": socket_token_issue(user=user), "expires_in": settings.SOCKET_TOKEN_MAX_AGE}
     )
+
+
+@require_GET
+def profile_bio(request: HttpRequest, username: str) -> JsonResponse:
+    """A member's bio, with its translation into the viewer's language (`?lang=` overrides)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "login_required", "detail": "log in first"}, status=401)
+    language = request.GET.get("lang") or profile_ensure(user=request.user).language
+    if language not in settings.SUPPORTED_LANGUAGES:
+        return JsonResponse(
+            {"error": "unsupported_language", "detail": "lang is not a supported language"},
+            status=400,
+        )
+    result = profile_bio_translated(username=username, language=language)
+    if result is None:
+        return JsonResponse({"error": "not_found", "detail": "no such user"}, status=404)
+    return JsonResponse(result)
+
+
+@require_POST
+def profile_bio_edit(request: HttpRequest) -> JsonResponse:
+    """Replace the logged-in user's bio (JSON {"bio": "..."}; the CSRF token is required)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "login_required", "detail": "log in first"}, status=401)
+    try:
+        bio = json.loads(request.body or b"{}")["bio"]
+        if not isinstance(bio, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "invalid_request", "detail": "send JSON with bio"}, 400)
+    try:
+        profile = profile_bio_update(user=request.user, bio=bio)
+    except ClientError as error:
+        return JsonResponse({"error": error.code, "detail": error.detail}, status=400)
+    return JsonResponse({"bio": profile.bio, "bio_version": profile.bio_version})
 
 
 @require_GET

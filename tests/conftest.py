@@ -48,3 +48,27 @@ def services_url():
             pytest.fail("PostgreSQL and Redis were required but not started")
         pytest.skip("needs PostgreSQL and Redis: run ./scripts/test")
     return url
+
+
+@pytest.fixture
+def llm(settings):
+    """The local Anthropic + OpenAI server, with the chain anthropic → openai pointed at it."""
+    from django.core.cache import cache
+
+    from tests.support.llm_server import FakeLLMServer
+    from tests.support.responders import translator
+
+    server = FakeLLMServer(responder=translator).start()
+    settings.ANTHROPIC_API_KEY = "test-anthropic-key"
+    settings.ANTHROPIC_BASE_URL = server.anthropic_base_url
+    settings.OPENAI_API_KEY = "test-openai-key"
+    settings.OPENAI_BASE_URL = server.openai_base_url
+    settings.TRANSLATION_PROVIDERS = "anthropic:claude-haiku-4-5,openai:gpt-4o-mini"
+    settings.TRANSLATION_TIMEOUT = 2.0
+    settings.TRANSLATION_BACKOFF = 0.01
+    settings.TRANSLATION_BREAKER_THRESHOLD = 3
+    settings.TRANSLATION_BREAKER_COOLDOWN = 1.0
+    cache.clear()  # breaker state and single-flight locks live in the cache
+    yield server
+    server.stop()
+    cache.clear()
