@@ -150,6 +150,13 @@
     const parts = [meta];
     if (tr) parts.push(el("div", "translation", tr.text, { lang: tr.language || "" }));
     if (tr && tr.demo) parts.push(el("div", "demo-label", DEMO_LABEL));
+    const waiting = !own && m.translation && m.translation.status !== "done" ? m.translation : null;
+    if (waiting) {
+      const note = waiting.status === "unavailable"
+        ? "Translation unavailable right now; it will appear here when it arrives."
+        : "Not translated: the sender's daily translation limit is reached.";
+      parts.push(el("div", "translation-note", note));
+    }
     parts.push(el("div", "original", m.text, { lang: m.source_language || "" }));
     node.replaceChildren(...parts);
   }
@@ -403,6 +410,11 @@
       case "subscribed": onSubscribed(f); break;
       case "typing": onTyping(f); break;
       case "translation.settings": onSettings(f); break;
+      case "notice":
+        if (f.code === "translation_budget_exceeded") {
+          showError("Your daily translation limit is reached: your messages go untranslated until tomorrow (UTC).");
+        }
+        break;
       case "error": onError(f); break;
       default: break;  // pong and frames this demo does not use
     }

@@ -75,3 +75,30 @@ def test_without_debug_the_app_refuses_to_start_without_a_secret_key():
         text=True,
     )
     assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bio_is_translated_for_the_viewer_and_again_after_it_changes(client, make_user, llm):
+    owner = make_user(username="olga", language="en")
+    viewer = make_user(username="pablo", language="es")
+    client.force_login(owner)
+    post_json(client, "/api/profile/bio", {"bio": "Good morning, I love this song"})
+    client.force_login(viewer)
+
+    first = client.get("/api/profiles/olga/bio").json()
+    again = client.get("/api/profiles/olga/bio").json()
+    client.force_login(owner)
+    post_json(client, "/api/profile/bio", {"bio": "Good night"})
+    client.force_login(viewer)
+    changed = client.get("/api/profiles/olga/bio").json()
+
+    assert first["translation"]["language"] == "es" and first["bio_version"] == 2
+    assert first["translation"]["text"].lower().startswith("buenos días")
+    assert again["translation"]["text"] == first["translation"]["text"]
+    assert changed["bio_version"] == 3
+    assert changed["translation"]["text"].lower().startswith("buenas noches")
+    assert llm.call_count() == 2  # the repeat view was a cache hit
+    assert client.get("/api/profiles/nobody/bio").status_code == 404
+    assert client.get("/api/profiles/olga/bio?lang=xx").status_code == 400
+    client.logout()
+    assert client.get("/api/profiles/olga/bio").status_code == 401
