@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Sum
 
 from chat.models import Conversation, Message, MessageTranslation, Participant, Profile
 
@@ -25,15 +26,43 @@ class ConversationAdmin(admin.ModelAdmin):
 class TranslationInline(admin.TabularInline):
     model = MessageTranslation
     extra = 0
-    readonly_fields = ("language", "text", "provider", "model", "from_cache", "created_at")
+    readonly_fields = (
+        "language",
+        "status",
+        "reason",
+        "text",
+        "provider",
+        "model",
+        "from_cache",
+        "cost_usd",
+        "created_at",
+    )
     can_delete = False
 
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("id", "conversation", "sender", "status", "reason", "seq", "created_at")
+    list_display = (
+        "id",
+        "conversation",
+        "sender",
+        "status",
+        "reason",
+        "seq",
+        "translation_cost",
+        "created_at",
+    )
     list_filter = ("status", "reason")
     search_fields = ("text", "sender__username")
     raw_id_fields = ("conversation", "sender")
     readonly_fields = ("findings", "seq", "finalized_at", "created_at")
     inlines = [TranslationInline]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(_translation_cost=Sum("translations__cost_usd"))
+        )
+
+    @admin.display(description="translation cost (USD)", ordering="_translation_cost")
+    def translation_cost(self, obj: Message):
+        return obj._translation_cost or 0
