@@ -2,12 +2,7 @@
 
 import anthropic
 
-from translation.failures import (
-    classify_status,
-    is_transport_exception,
-    parse_retry_after,
-    transport_error,
-)
+from translation.failures import classified_sdk_errors
 from translation.providers import Completion, LLMProvider
 
 
@@ -33,32 +28,15 @@ class AnthropicProvider(LLMProvider):
         )
 
     def complete(self, *, system: str, user: str, max_tokens: int) -> Completion:
-        try:
-            with self.client.messages.stream(
+        with (
+            classified_sdk_errors(self.name, anthropic),
+            self.client.messages.stream(
                 model=self.model,
                 max_tokens=max_tokens,
                 system=system,
                 messages=[{"role": "user", "content": user}],
-            ) as stream:
-                message = stream.get_final_message()
-        except anthropic.APIStatusError as error:
-            if error.status_code == 200:  # an error event in the middle of the stream
-                raise transport_error(self.name, "stream_error", str(error)) from error
-            raise classify_status(
-                self.name,
-                error.status_code,
-                str(error.message),
-                parse_retry_after(error.response.headers),
-            ) from error
-        except anthropic.APITimeoutError as error:
-            raise transport_error(self.name, "timeout") from error
-        except anthropic.APIConnectionError as error:
-            raise transport_error(self.name, "connection", str(error)) from error
-        except anthropic.APIError as error:
-            raise transport_error(self.name, "stream_error", str(error)) from error
-        except Exception as error:
-            if is_transport_exception(error):
-                raise transport_error(self.name, "connection", str(error)) from error
-            raise
+            ) as stream,
+        ):
+            message = stream.get_final_message()
         text = "".join(block.text for block in message.content if block.type == "text")
         return Completion(text, message.usage.input_tokens, message.usage.output_tokens)

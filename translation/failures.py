@@ -17,8 +17,11 @@ at once. Only RETRY failures count against a provider's circuit breaker: a bad r
 about the provider's health.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from types import ModuleType
 
 
 class Disposition(StrEnum):
@@ -115,3 +118,30 @@ def is_transport_exception(error: BaseException) -> bool:
     if isinstance(error, OSError | TimeoutError):
         return True
     return type(error).__module__.split(".")[0] in _TRANSPORT_MODULES
+
+
+@contextmanager
+def classified_sdk_errors(provider: str, sdk: ModuleType) -> Iterator[None]:
+    """Turn anything the `anthropic` or `openai` SDK raises (they share one exception
+    hierarchy) into a classified ProviderError."""
+    try:
+        yield
+    except sdk.APIStatusError as error:
+        if error.status_code == 200:  # an error event in the middle of a stream
+            raise transport_error(provider, "stream_error", str(error)) from error
+        retry_after = parse_retry_after(error.response.headers)
+        raise classify_status(
+            provider, error.status_code, str(error.message), retry_after
+        ) from error
+    except sdk.APITimeoutError as error:
+        raise transport_error(provider, "timeout") from error
+    except sdk.APIConnectionError as error:
+        raise transport_error(provider, "connection", str(error)) from error
+    except sdk.APIError as error:  # a broken stream the SDK noticed
+        raise transport_error(provider, "stream_error", str(error)) from error
+    except ProviderError:
+        raise
+    except Exception as error:
+        if is_transport_exception(error):
+            raise transport_error(provider, "connection", str(error)) from error
+        raise

@@ -5,12 +5,7 @@ With OPENAI_BASE_URL it serves any OpenAI-compatible server: Ollama, vLLM, llama
 
 import openai
 
-from translation.failures import (
-    classify_status,
-    is_transport_exception,
-    parse_retry_after,
-    transport_error,
-)
+from translation.failures import classified_sdk_errors, transport_error
 from translation.providers import Completion, LLMProvider
 
 
@@ -41,7 +36,7 @@ class OpenAIProvider(LLMProvider):
         pieces: list[str] = []
         usage = None
         finish_reason = None
-        try:
+        with classified_sdk_errors(self.name, openai):
             stream = self.client.chat.completions.create(
                 model=self.model,
                 messages=[
@@ -59,27 +54,9 @@ class OpenAIProvider(LLMProvider):
                     if choice.delta and choice.delta.content:
                         pieces.append(choice.delta.content)
                     finish_reason = choice.finish_reason or finish_reason
-        except openai.APIStatusError as error:
-            raise classify_status(
-                self.name,
-                error.status_code,
-                str(error.message),
-                parse_retry_after(error.response.headers),
-            ) from error
-        except openai.APITimeoutError as error:
-            raise transport_error(self.name, "timeout") from error
-        except openai.APIConnectionError as error:
-            raise transport_error(self.name, "connection", str(error)) from error
-        except openai.APIError as error:
-            raise transport_error(self.name, "stream_error", str(error)) from error
-        except Exception as error:
-            if is_transport_exception(error):
-                raise transport_error(self.name, "connection", str(error)) from error
-            raise
         if finish_reason is None:
             # The stream ended without a finish reason: it was cut short.
             raise transport_error(self.name, "stream_cut", "stream ended early")
-        text = "".join(pieces)
         input_tokens = usage.prompt_tokens if usage else 0
         output_tokens = usage.completion_tokens if usage else 0
-        return Completion(text, input_tokens, output_tokens)
+        return Completion("".join(pieces), input_tokens, output_tokens)
