@@ -1,24 +1,42 @@
-"""Deterministic detectors: wallets, IBANs and contact details (e-mail, phone, links, handles).
+"""Deterministic detectors: payment identifiers and requests, contact details and links.
 
 Each detector matches on the view of the text that suits it: identifiers with checksums on a
 case-preserving view, words on a fully folded one. Every span is reported in the original text.
+``scan_with_context`` also reads the sender's previous messages, so that a number or handle
+split across several messages is caught in the one that completes it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher
+from moderation.handles import find_handles
+from moderation.normalization import Normalized, mixed_script_words, normalize_views
+from moderation.numbers import find_phones, phone_region
+from moderation.payments import find_payment_requests
+from moderation.wallets import find_bics, find_payment_identifiers
 
-from moderation.normalization import Normalized, normalize
-from moderation.wallets import find_payment_identifiers
+__all__ = ["CONTEXT_MESSAGES", "KINDS", "Finding", "scan", "scan_with_context"]
 
-__all__ = ["KINDS", "Finding", "scan"]
-
-KINDS = ("crypto_wallet", "iban", "email", "phone", "url", "messenger_handle")
+KINDS = (
+    "crypto_wallet",
+    "iban",
+    "bic",
+    "payment_request",
+    "email",
+    "phone",
+    "url",
+    "messenger_handle",
+    "mixed_script",
+)
+# How many of the sender's previous messages are read with a new one, and how much of their
+# text at most: enough for a number or a word sent a piece (even a letter) at a time.
+CONTEXT_MESSAGES = 8
+_CONTEXT_CHARS = 120
+_ACROSS = " (across messages)"
+_PARAGRAPH = "\u2029"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,56 +66,90 @@ def scan(text: str, *, region: str | None = None) -> list[Finding]:
     ``region`` is an ISO 3166 alpha-2 hint (the sender's country) that lets phone numbers
     written without a country code be recognised; unknown regions are ignored.
     """
-    exact = normalize(text, lower=False, join_spaced=False)
-    folded = normalize(text, join_spaced=False)
+    exact, folded, words = normalize_views(text)
     findings = [
-        *_payments(exact),
-        *_phones(exact, _phone_region(region)),
+        *_payment_identifiers(exact),
+        *_found("bic", find_bics(exact.text), exact),
+        *_found("phone", find_phones(exact, phone_region(region))),
+        *_found("payment_request", find_payment_requests(words)),
         *_emails(folded),
         *_urls(folded),
-        *_handles(normalize(text)),
+        *_spelled_urls(folded),
+        *_found("messenger_handle", find_handles(words)),
+        *(
+            Finding("mixed_script", start, end, 0.7, "word mixes Latin with Cyrillic or Greek")
+            for start, end in mixed_script_words(text)
+        ),
     ]
     return _resolve_overlaps(findings)
 
 
-def _payments(view: Normalized) -> Iterator[Finding]:
+def scan_with_context(
+    text: str, previous: Sequence[str], *, region: str | None = None
+) -> list[Finding]:
+    """Scan ``text`` together with the sender's ``previous`` messages (oldest first).
+
+    Returns the findings that involve the new text: its own, plus those that begin in an
+    earlier message and end in this one (a phone number or "add me on" + "telegram" sent in
+    pieces), clipped to the new text and marked "across messages" in their evidence.
+    """
+    own = scan(text, region=region)
+    earlier: list[str] = []
+    budget = _CONTEXT_CHARS
+    for message in reversed(previous[-CONTEXT_MESSAGES:]):
+        if budget <= 0:
+            break
+        if message:
+            # Only the end of a long message can hold the start of something split.
+            earlier.insert(0, message[-budget:])
+            budget -= len(message)
+    if not earlier or not text:
+        return own
+    # A paragraph separator reads as a blank, so "0791" + "1123456" joins into a number, yet
+    # ends any right-to-left override, as each message is its own paragraph on screen.
+    # Only a match that straddles the boundary is new here, and no identifier or phrase is
+    # longer than the context window: the head of the new text is all that needs reading.
+    head = text[:_CONTEXT_CHARS]
+    joined = _PARAGRAPH.join([*earlier, head])
+    offset = len(joined) - len(head)
+    across = [
+        Finding(f.kind, 0, f.end - offset, f.confidence, f.evidence + _ACROSS)
+        for f in scan(joined, region=region)
+        if f.start < offset < f.end
+    ]
+    return _resolve_overlaps(own + across) if across else own
+
+
+def _found(
+    kind: str, hits: Iterator[tuple[int, int, float, str]], view: Normalized | None = None
+) -> Iterator[Finding]:
+    """Findings of ``kind`` from ``(start, end, confidence, evidence)`` hits.
+
+    Hits are in original coordinates unless ``view`` is given, whose spans they are in.
+    """
+    for start, end, confidence, evidence in hits:
+        if view is not None:
+            start, end = view.to_original(start, end)
+        if start < end:
+            yield Finding(kind, start, end, confidence, evidence)
+
+
+def _payment_identifiers(view: Normalized) -> Iterator[Finding]:
     for kind, start, end, confidence, evidence in find_payment_identifiers(view.text):
         yield Finding(kind, *view.to_original(start, end), confidence, evidence)
-
-
-def _phone_region(region: str | None) -> str | None:
-    if not region:
-        return None
-    region = region.upper()
-    return region if region in phonenumbers.SUPPORTED_REGIONS else None
-
-
-# 10-15 digits with light separators, the shape of a national number written without a
-# country code; spam glues them to words ("call09050000327", "08704439680Ts&Cs"). A run
-# continuing into more digits through '.', ',', ':' or '-' is an amount, a time or a code.
-_DIGIT_RUN = re.compile(r"(?<![\d+.,])(?<!\d[:\-])\d(?:[ .\-]{1,2}\d|\d){9,14}(?!\d|[.,:\-]\d)")
-
-
-def _phones(view: Normalized, region: str | None) -> Iterator[Finding]:
-    covered: list[tuple[int, int]] = []
-    for match in PhoneNumberMatcher(view.text, region, leniency=Leniency.VALID):
-        covered.append((match.start, match.end))
-        where = phonenumbers.region_code_for_number(match.number) or "international"
-        start, end = view.to_original(match.start, match.end)
-        yield Finding("phone", start, end, 0.9, f"phone number ({where})")
-    for match in _DIGIT_RUN.finditer(view.text):
-        if any(s < match.end() and match.start() < e for s, e in covered):
-            continue
-        start, end = view.to_original(match.start(), match.end())
-        yield Finding("phone", start, end, 0.5, "long digit run shaped like a phone number")
 
 
 _LOCAL = r"[a-z0-9](?:[a-z0-9._%+\-]{0,63})"
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _PLAIN_EMAIL = re.compile(rf"(?<![\w.%+\-]){_LOCAL}@(?:{_LABEL}\.)+[a-z]{{2,24}}(?![\w\-]|\.\w)")
-# "name at gmail dot com", "name(at)gmail(dot)com", "name [at] gmail [dot] com", "arroba".
-_AT_WORD = r"(?:at|arroba|chez)"
-_DOT_WORD = r"(?:dot|punto|ponto|point|punkt)"
+# "name at gmail dot com", "name(at)gmail(dot)com", "name [at] gmail [dot] com", and the
+# words for "@" and "." in Spanish, French, German, Italian and Portuguese.
+_AT_WORDS = ("at", "arroba", "arobase", "chez", "chiocciola", "klammeraffe")
+_AT_WORD = rf"(?:{'|'.join(_AT_WORDS)})"
+_DOT_WORDS = ("dot", "punto", "ponto", "point", "punkt")
+_DOT_WORD = rf"(?:{'|'.join(_DOT_WORDS)})"
+_SPELLING_WORDS = frozenset(_AT_WORDS + _DOT_WORDS)
+_ASCII_WORD = re.compile(r"[a-z]+")
 _AT_SEP = rf"\s*[(\[{{<]\s*(?:@|{_AT_WORD})\s*[)\]}}>]\s*|\s*@\s*|\s+{_AT_WORD}\s+"
 _DOT_SEP = rf"\s*[(\[{{<]\s*(?:\.|{_DOT_WORD})\s*[)\]}}>]\s*|\s+{_DOT_WORD}\s+|\s?\.\s?"
 _OBFUSCATED_EMAIL = re.compile(
@@ -117,7 +169,14 @@ _KNOWN_TLD = re.compile(rf"(?:{_TLD_WORDS})")
 _DOT_WORD_RE = re.compile(rf"[(\[{{<]|\b{_DOT_WORD}\b")
 
 
+def _spells_symbols(text: str) -> bool:
+    """Whether ``text`` has a word read out for "@" or "." ("at", "dot", "arroba"...)."""
+    return not _SPELLING_WORDS.isdisjoint(_ASCII_WORD.findall(text))
+
+
 def _emails(view: Normalized) -> Iterator[Finding]:
+    if "@" not in view.text and not _spells_symbols(view.text):
+        return  # no "@" and no word for it: the usual case, skipped cheaply
     for match in _PLAIN_EMAIL.finditer(view.text):
         start, end = view.to_original(match.start(), match.end())
         yield Finding("email", start, end, 0.95, "e-mail address")
@@ -125,7 +184,7 @@ def _emails(view: Normalized) -> Iterator[Finding]:
         if _PLAIN_EMAIL.fullmatch(match.group()):
             continue  # reported above
         at, dot, domain = match.group("at"), match.group("dot"), match.group("domain")
-        if at.strip() in ("at", "arroba", "chez"):
+        if at.strip() in _AT_WORDS:
             # A bare word "at" is everyday English: demand a known TLD, and with plain dots
             # also a known mail provider ("be at home.later" is no address).
             if not _KNOWN_TLD.fullmatch(match.group("tld")):
@@ -215,168 +274,37 @@ def _classify_link(link: str) -> tuple[str, float, str]:
     return "url", 0.3, f"link to {host}"
 
 
-def _urls(view: Normalized) -> Iterator[Finding]:
+def _urls(view: Normalized, spelled: bool = False) -> Iterator[Finding]:
     for match in _URL.finditer(view.text):
         link = match.group().rstrip(_URL_TRAILING)
         kind, confidence, evidence = _classify_link(link)
         start, end = view.to_original(match.start(), match.start() + len(link))
+        if spelled:
+            tld = link.split("/", 1)[0].rpartition(".")[2]
+            if kind == "url" and tld not in _SPELLED_TLDS:
+                continue  # "le point de vue" is no link to "le.de"
+            evidence = f"{evidence}, spelled out"
         yield Finding(kind, start, end, confidence, evidence)
 
 
-# Platform → (strong aliases, weak aliases). Weak ones are also ordinary words or short codes
-# ("line", "signal", "face", "wa") and only count after an explicit "add me on"-style phrase.
-_PLATFORMS: dict[str, tuple[str, str]] = {
-    "telegram": (r"tele?gr[ae]?m+|tlgrm|telega|tg", r"tele"),
-    "whatsapp": (r"wh?ats?\s?ap+|wass?ap+|guasap|wsp|wpp|wapp|zap(?:zap)?", r"whats|wats|wa"),
-    "snapchat": (r"snap\s?chat|snap", r"sc|snp"),
-    "instagram": (r"insta(?:\s?gram)?|instgram|ig", r"inst"),
-    "kik": (r"kik", ""),
-    "wechat": (r"we\s?chat|weixin", ""),
-    "line": ("", r"line"),
-    "signal": ("", r"signal"),
-    "viber": (r"viber", ""),
-    "discord": (r"discord", ""),
-    "skype": (r"skype", ""),
-    "facebook": (r"facebook|fb", r"face|messenger"),
-    "tiktok": (r"tik\s?tok", ""),
-    "kakaotalk": (r"kakao(?:\s?talk)?", ""),
-    "threema": (r"threema", ""),
-    "onlyfans": (r"only\s?fans", ""),
-    "twitter": (r"twitter", ""),
-}
-_STRONG = "|".join(strong for strong, _ in _PLATFORMS.values() if strong)
-_ALL = "|".join(alias for pair in _PLATFORMS.values() for alias in pair if alias)
-_ALIAS_TIERS = [
-    (name, re.compile(strong or "(?!)"), re.compile(weak or "(?!)"))
-    for name, (strong, weak) in _PLATFORMS.items()
-]
-_ANY_PLATFORM = re.compile(rf"\b(?:{_ALL})\b")
-# "whatsapp number", "snap username": asking for or giving the address itself. Words like
-# "account" and "name" only count with a handle after them ("my insta account got hacked").
-_ID_WORD = r"id|username|user\s?name|handle|nick|number|num|nummer|numero"
-_ID_WORD_WITH_HANDLE = rf"{_ID_WORD}|name|acc(?:ount)?|profile|perfil|profil|profilo"
-_COPULA = r"is|es|est|c'?est|ist|lautet|e|eh|=|:|-"
-# Words that follow "my whatsapp is" / "telegram:" in ordinary talk about the app itself.
-_NOT_A_HANDLE = (
-    r"not|no|nao|pas|nicht|non|down|broken|private|privat|privado|privada|prive|privato|"
-    r"working|dead|full|slow|blocked|bloqueado|bloque|gesperrt|bloccato|hacked|closed|off|gone|"
-    r"deleted|banned|acting|weird|same|mismo|meme|mesmo|gleich|stesso|also|too|on|a|an|the|"
-    r"so|very|really|still|being|just|kinda|mine|el|la|un|una|le|les|de|du|en|o|kaputt|aus|"
-    r"muy|tres|sehr|molto|muito|better|bad|new|old|over|here|there|open|ok|fine|empty|only|"
-    r"for|where|what|how|why|when|que|was|wie|come|como|comment|ist|is|yes|yeah|si|oui|ja|sim|"
-    r"free|great|good|fast|worse|lento|langsam|lent|nuevo|nouveau|neu|nuovo|novo|mal|schlecht|"
-    r"morto|morta|muerto|mort|tot|died|caido|caiu|gone|lost|perdu|perdido|weg|perso"
+# "t dot me slash julie", "insta punto com barra julie": links read out in words.
+_SPELLED_DOT = re.compile(
+    rf"(?<=[a-z0-9])\s*(?:[(\[{{<]\s*{_DOT_WORD}\s*[)\]}}>]|\s{_DOT_WORD}\s)\s*(?=[a-z0-9])"
 )
-# A token that carries a handle's marks: "@julie", "julie_88".
-_MARKED_HANDLE = r"@[a-z0-9_][a-z0-9_.\-]{1,31}|(?=[a-z0-9_.\-]*[0-9_])[a-z0-9_][a-z0-9_.\-]{1,31}"
-# After "my snap is" a plain word also counts when it ends the clause: "my snap is julie".
-_HANDLE_AFTER_COPULA = rf"{_MARKED_HANDLE}|[a-z][a-z0-9]{{1,31}}(?=\s*(?:$|[.,!?;:)]))"
-# One entry per phrasing; <ALL>, <STRONG> and <VERB> become the named group "platform".
-_INTENT_TEMPLATES = (
-    # English: "add me on telegram", "hit me up on snap", "find me on kik", "text me via wa"
-    r"\b(?:add|text|txt|message|msg|dm|pm|inbox|ping|contact|reach|find|follow|call|ring|hit|"
-    r"hmu|holla|holler|chat|talk|write|catch|connect|look)(?:\s+(?:with|to|for)?\s*(?:me|us))"
-    r"(?:\s+up)?\s+(?:on|at|via|in|thru|through|over|by)\s+(?:my\s+)?<ALL>",
-    # Without "me" only as a request: "add on snap", not "my message on whatsapp".
-    r"(?<!my )(?<!the )(?<!your )(?<!a )\b(?:add|dm|pm|inbox|contact|reach|follow|hmu)"
-    r"(?:\s+up)?\s+(?:on|via|thru|through|over)\s+<STRONG>",
-    r"\b(?:let'?s|we\s+(?:can|could|should)|can\s+we|could\s+we|shall\s+we|wanna|want\s+to|"
-    r"you\s+can|u\s+can)\s+(?:move|go|switch|continue|talk|chat|text|speak|get|jump|hop)"
-    r"\s+(?:(?:this|it)\s+)?(?:(?:over|back)\s+)?(?:to|on|in|via|onto)\s+<ALL>",
-    r"\b(?:move|switch|moving|switching|come)\s+(?:this\s+|it\s+|(?:the|our)\s+chat\s+)?"
-    r"(?:over\s+)?to\s+<STRONG>",
-    r"\b(?:do|d)\s*(?:you|u|ya)\s+(?:have|got|use)\s+(?:an?\s+)?<STRONG>",
-    r"\b(?:are|r)\s+(?:you|u)\s+on\s+<STRONG>",
-    r"\b(?:what'?s|wats|wat'?s|what\s+is|send(?:\s+me)?|give\s+me|gimme|drop|share|pass\s+me)"
-    r"\s+(?:your|ur|yr|ya)\s+<STRONG>",
-    r"\b<VERB>\s+(?:me|us)\b",
-    # Possessive in all six languages: "my insta is x", "mi whatsapp es", "mon snap c'est",
-    # "mein telegram ist", "meu zap é", "il mio ig è"; the handle itself joins the span.
-    rf"\b(?:my|mi|mon|mein|meine|meu|minha|mio|mia)\s+<STRONG>\s*"
-    rf"(?:(?:{_ID_WORD_WITH_HANDLE})\b\s*)?(?:(?:{_COPULA})(?!\w)\s*"
-    rf"(?!(?:{_NOT_A_HANDLE})\b)(?P<handle>{_HANDLE_AFTER_COPULA})|(?P<marked>{_MARKED_HANDLE}))",
-    rf"\b<STRONG>\s*(?:{_ID_WORD})\b",
-    r"\b(?P<platform>line)\s*id\b",
-    r"\b<STRONG>\s*[:=\-]?\s*(?P<handle>@[a-z0-9_.]{3,32})",
-    rf"\b<STRONG>\s*[:=]\s*(?!(?:{_NOT_A_HANDLE})\b)(?P<handle>{_HANDLE_AFTER_COPULA})",
-    r"(?P<handle>@[a-z0-9_.]{3,32})\s+(?:on|in|at|via|en|sur|auf|bei|uber|no|na|su|em|op)"
-    r"\s+<ALL>",
-    # Spanish: "agrégame en telegram", "escríbeme al whatsapp", "¿tienes telegram?"
-    r"\b(?:agregame|agregar(?:me)?|anademe|escribeme|escribime|escribenos|hablame|hablemos|"
-    r"hablamos|llamame|buscame|sigueme|seguime|contactame|mandame|enviame|pasemos|sigamos|"
-    r"seguimos)(?:\s+(?:un\s+)?(?:mensaje|msj|mensajito|dm|md))?\s+(?:a|al|en|por|x|via)\s+"
-    r"(?:el\s+|mi\s+)?<ALL>",
-    r"\b(?:tienes|tenes|usas)\s+(?:un\s+|el\s+)?<STRONG>",
-    r"\b(?:pasame|dame|mandame|cual\s+es)\s+(?:tu|su)\s+<STRONG>",
-    # French: "ajoute-moi sur snap", "écris-moi sur whatsapp", "t'as telegram ?"
-    r"\b(?:ajoute|ajoutez|ecris|ecrivez|contacte|contactez|envoie|envoyez|retrouve|retrouvez|"
-    r"suis|suivez|rejoins|rejoignez|appelle|appelez)(?:[\s\-]*(?:moi|nous))?"
-    r"(?:\s+(?:un\s+)?(?:message|msg|mot|texto|dm))?\s+(?:sur|par|via|en)\s+(?:mon\s+)?<ALL>",
-    r"\b(?:parlons|continuons|discutons|passons|on\s+(?:continue|se\s+parle|parle|passe|"
-    r"discute))\s+(?:sur|par|via|en)\s+<ALL>",
-    r"\b(?:t'?as|tu\s+as|as[\s\-]tu|avez[\s\-]vous)\s+(?:un\s+)?<STRONG>",
-    r"\b(?:c'?est\s+quoi|quel\s+est|donne[\s\-]moi|envoie[\s\-]moi)\s+(?:ton|votre)\s+<STRONG>",
-    # German: "schreib mir auf telegram", "adde mich bei snap", "hast du whatsapp?"
-    r"\b(?:schreib|schreibe|schreibt|adde|addet|kontaktiere|kontaktier|folge|folg|meld|melde|"
-    r"ruf|find|such|fug|fuge)(?:\s+(?:mir|mich|uns|dich))?(?:\s+(?:doch|einfach|mal|gerne?|"
-    r"bitte))*\s+(?:auf|bei|uber|per|via|in|an)\s+(?:mein(?:em)?\s+)?<ALL>",
-    r"\blasst?\s+uns\s+(?:(?:doch|mal)\s+)*(?:auf|bei|uber|per|in)\s+<ALL>",
-    r"\b(?:hast\s+du|habt\s+ihr|haben\s+sie)\s+(?:ein(?:en)?\s+)?<STRONG>",
-    r"\b(?:was\s+ist|gib\s+mir|schick\s+mir)\s+(?:dein(?:en|e)?|ihr(?:en)?)\s+<STRONG>",
-    # Portuguese: "me chama no zap", "me adiciona no whatsapp", "tem telegram?"
-    r"\b(?:me\s+)?(?:chama|chame|adiciona|adicione|add|segue|siga|manda|mande|liga|fala|chamar|"
-    r"procura|procure)(?:\s+(?:comigo|mensagem|msg|uma\s+mensagem|um\s+oi|la|ai))?\s+"
-    r"(?:no|na|pelo|pela|em|via|pro|pra)\s+(?:meu\s+|minha\s+)?<ALL>",
-    r"\b(?:me\s+)?(?:manda|mande)\s+(?:um\s+)?(?P<platform>zap|whats|whatsapp)\b",
-    r"\b(?:tem|tens|voce\s+tem|vc\s+tem|voce\s+usa|vc\s+usa)\s+(?:o\s+)?<STRONG>",
-    r"\b(?:me\s+)?(?:passa|manda|qual\s+(?:e|eh))\s+(?:o\s+)?(?:seu|teu)\s+<STRONG>",
-    r"\bvamos\s+(?:conversar|falar|continuar|teclar)\s+(?:no|na|pelo|pela|por|via)\s+<ALL>",
-    # Italian: "aggiungimi su telegram", "scrivimi su whatsapp", "hai telegram?"
-    r"\b(?:aggiungimi|scrivimi|contattami|seguimi|trovami|chiamami|cercami|scrivici|contattaci|"
-    r"mandami\s+un\s+messaggio|parliamo|sentiamoci|continuiamo|passiamo)\s+"
-    r"(?:su|sul|via|in|a|tramite)\s+<ALL>",
-    r"\b(?:hai|avete|usi)\s+(?:un\s+)?<STRONG>",
-    r"\b(?:dammi|qual\s+e)\s+(?:il\s+)?tuo\s+<STRONG>",
-)
-_VERB_PLATFORMS = r"tele?gr[ae]?m+|wh?ats?\s?ap+|kik|snap(?:\s?chat)?|viber|skype"
-_INTENTS = [
-    re.compile(
-        template.replace("<ALL>", rf"(?P<platform>{_ALL})\b")
-        .replace("<STRONG>", rf"(?P<platform>{_STRONG})\b")
-        .replace("<VERB>", rf"(?P<platform>{_VERB_PLATFORMS})")
-    )
-    for template in _INTENT_TEMPLATES
-]
-# A handle right after the phrase: "add me on telegram @julie", "line id: julie88".
-_TAIL_HANDLE = re.compile(r"\s*(?:[:=]\s*@?|@)[a-z0-9_][a-z0-9_.\-]{1,31}")
+_SPELLED_SLASH = re.compile(r"(?<=[a-z0-9])\s+(?:slash|barra|schragstrich|barre)\s+(?=[a-z0-9@])")
+# A spelled "name dot xx" is a link only with a TLD that is no word in the six languages.
+_SPELLED_TLDS = frozenset(("com", "net", "org", "io", "co", "ly", "gg", "app", "info", "biz"))
 
 
-def _platform(alias: str) -> tuple[str, float]:
-    """Canonical platform name for an alias, and how sure the alias makes us."""
-    for name, strong, weak in _ALIAS_TIERS:
-        if strong.fullmatch(alias):
-            return name, 0.9
-        if weak.fullmatch(alias):
-            return name, 0.75
-    return alias, 0.75
-
-
-def _handles(view: Normalized) -> Iterator[Finding]:
-    text = view.text
-    if not _ANY_PLATFORM.search(text):
-        return  # most messages name no platform; skip the phrase patterns entirely
-    for pattern in _INTENTS:
-        for match in pattern.finditer(text):
-            name, confidence = _platform(match.group("platform"))
-            end = match.end()
-            groups = match.groupdict()
-            handle = groups.get("handle") or groups.get("marked")
-            tail = _TAIL_HANDLE.match(text, end)
-            if tail:
-                end, handle = tail.end(), tail.group()
-            evidence = f"{name} handle" if handle else f"{name} contact request"
-            start, stop = view.to_original(match.start(), end)
-            yield Finding("messenger_handle", start, stop, confidence, evidence)
+def _spelled_urls(view: Normalized) -> Iterator[Finding]:
+    if not _spells_symbols(view.text):
+        return
+    edits = [(m.start(), m.end(), ".") for m in _SPELLED_DOT.finditer(view.text)]
+    if not edits:
+        return
+    edits += [(m.start(), m.end(), "/") for m in _SPELLED_SLASH.finditer(view.text)]
+    edits.sort()
+    yield from _urls(view.replace_spans(edits), spelled=True)
 
 
 # A finding inside or across one of these kinds is part of that thing, not a separate one:

@@ -1,45 +1,60 @@
-"""Turn detector findings into one verdict: allow, flag for review, or block.
+"""Turn detector findings into one verdict: allow, flag for review, hold, or block.
 
-The mapping is a small data table so that it can move to settings without touching code.
+The kind → action mapping is default data; the pipeline may pass an override table (from
+settings) to ``decide`` without touching code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from moderation.detectors import Finding, scan
+from moderation.detectors import Finding, scan, scan_with_context
 
-__all__ = ["ACTIONS", "REASONS", "Action", "Verdict", "check_text", "decide"]
+__all__ = [
+    "ACTIONS",
+    "REASONS",
+    "Action",
+    "Verdict",
+    "check_text",
+    "check_with_context",
+    "decide",
+]
 
 
 class Action(StrEnum):
     ALLOW = "allow"
     FLAG = "flag"
+    HOLD = "hold"
     BLOCK = "block"
 
 
-# Finding kind → what it does to the message. Payment identifiers are the scam itself and
-# never reach the other side; contact details move the chat off-platform and go to review;
-# an ordinary link is recorded but allowed (messaging deep links are "messenger_handle").
+# Finding kind → what it does to the message, by default. Payment destinations and requests
+# are the scam itself and never reach the other side; contact details and links move the chat
+# off-platform and go to review (messaging deep links are "messenger_handle"); a mixed-script
+# word is a signal for the scam scorer, not a verdict of its own.
 ACTIONS: dict[str, Action] = {
     "crypto_wallet": Action.BLOCK,
     "iban": Action.BLOCK,
+    "bic": Action.BLOCK,
+    "payment_request": Action.BLOCK,
     "email": Action.FLAG,
     "phone": Action.FLAG,
     "messenger_handle": Action.FLAG,
-    "url": Action.ALLOW,
+    "url": Action.FLAG,
+    "mixed_script": Action.ALLOW,
 }
 # Finding kind → stable reason code reported with a non-allow verdict; absent means the kind.
 REASONS: dict[str, str] = {
     "email": "contact_sharing",
     "phone": "contact_sharing",
     "messenger_handle": "contact_sharing",
+    "url": "link",
 }
-# A kind missing from ACTIONS (a detector newer than this table) is flagged, not waved through.
+# A kind missing from the table (a detector newer than it) is flagged, not waved through.
 _UNKNOWN_KIND_ACTION = Action.FLAG
-_SEVERITY = {Action.ALLOW: 0, Action.FLAG: 1, Action.BLOCK: 2}
+_SEVERITY = {Action.ALLOW: 0, Action.FLAG: 1, Action.HOLD: 2, Action.BLOCK: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +74,21 @@ class Verdict:
         }
 
 
-def decide(findings: Sequence[Finding]) -> Verdict:
-    """Pick the strictest action any finding calls for; block beats flag beats allow.
+def decide(findings: Sequence[Finding], *, actions: Mapping[str, str] | None = None) -> Verdict:
+    """Pick the strictest action any finding calls for: block, then hold, flag, allow.
 
-    Among findings of the same action the most confident one (then the earliest) decides
-    the reason, so the reason names what a moderator should look at first.
+    ``actions`` overrides the default table per kind ("allow", "flag", "hold" or "block");
+    kinds it leaves out keep their default. Among findings of the same action the most
+    confident one (then the earliest) decides the reason, so the reason names what a
+    moderator should look at first. An unknown action name raises ValueError.
     """
+    table: Mapping[str, Action] = ACTIONS
+    if actions:
+        table = {**ACTIONS, **{kind: Action(action) for kind, action in actions.items()}}
     deciding: Finding | None = None
     deciding_action = Action.ALLOW
     for finding in findings:
-        action = ACTIONS.get(finding.kind, _UNKNOWN_KIND_ACTION)
+        action = table.get(finding.kind, _UNKNOWN_KIND_ACTION)
         if action is Action.ALLOW:
             continue
         if deciding is None or (_SEVERITY[action], finding.confidence) > (
@@ -84,3 +104,9 @@ def decide(findings: Sequence[Finding]) -> Verdict:
 def check_text(text: str, *, region: str | None = None) -> Verdict:
     """Scan ``text`` with every detector and decide; ``region`` hints at phone number format."""
     return decide(scan(text, region=region))
+
+
+def check_with_context(text: str, previous: Sequence[str], *, region: str | None = None) -> Verdict:
+    """Like :func:`check_text`, reading ``text`` with the sender's previous messages so that
+    a number or handle sent in pieces is caught in the message that completes it."""
+    return decide(scan_with_context(text, previous, region=region))

@@ -1,7 +1,8 @@
-"""Payment destinations: crypto wallet addresses and IBANs, each validated by its checksum.
+"""Payment destinations: crypto wallets and IBANs by their checksums, BIC/SWIFT codes by context.
 
 A checksum turns "a long random-looking token" into "an account money can be sent to": a token
-that fails it is a typo or a word, not a wallet or IBAN, and is not reported.
+that fails it is a typo or a word, not a wallet or IBAN, and is not reported. A BIC has no
+checksum and looks like any shouted word, so it only counts next to banking words.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import base58
 from bech32 import CHARSET as BECH32_CHARSET
 from bech32 import bech32_hrp_expand, bech32_polymod, convertbits
 from Crypto.Hash import keccak
-from schwifty import IBAN, registry
+from schwifty import BIC, IBAN, registry
 from schwifty.exceptions import NationalChecksumNotVerified, SchwiftyException
 
-__all__ = ["find_payment_identifiers", "identify_iban", "identify_wallet"]
+__all__ = ["find_bics", "find_payment_identifiers", "identify_iban", "identify_wallet"]
 
 # One pass finds every token shaped like some address; identify_wallet decides which, if any.
 # The lookarounds keep us from matching the middle of a longer alphanumeric run.
@@ -48,22 +49,80 @@ _HAS_DIGIT = re.compile(r"\d")
 _HAS_UPPER = re.compile(r"[A-Z]")
 _HAS_LOWER = re.compile(r"[a-z]")
 
+# An address written in groups: "1A1z P1eP 5QGe ..." or "bc1q-w508-d6qe-...". Pieces are
+# tried from each code-like one (a digit, or a capital inside it) and joined until the
+# checksum holds; the checksum keeps ordinary words from being glued into an address.
+_CHUNK = re.compile(r"[0-9A-Za-z]+")
+_CHUNK_SEPARATOR = re.compile(r"[ \t\-_]{1,3}")
+_CODE_LIKE = re.compile(r"\d|.[A-Z]")
+_MIN_CODE_LIKE_CHUNKS = 2
+_MIN_CODE_LIKE_LENGTH = 16
+_MAX_ADDRESS_LENGTH = 90
+
 
 def find_payment_identifiers(text: str) -> Iterator[tuple[str, int, int, float, str]]:
     """Yield ``(kind, start, end, confidence, evidence)`` for each wallet and IBAN in ``text``.
 
     ``text`` must keep its case: base58 and EIP-55 checksums depend on it.
     """
+    if not _HAS_DIGIT.search(text):
+        return  # every address and IBAN has a digit; most chat has none
+    wallets: list[tuple[int, int]] = []
     for match in _WALLET_CANDIDATE.finditer(text):
         wallet = identify_wallet(match.group())
         if wallet is not None:
+            wallets.append(match.span())
             yield "crypto_wallet", match.start(), match.end(), wallet[1], wallet[0]
+    for start, end, evidence, confidence in _split_wallets(text, wallets):
+        yield "crypto_wallet", start, end, confidence, f"{evidence}, written in pieces"
     for match in _IBAN_START.finditer(text):
         end = _iban_end(text, match.start(), _iban_length(match.group()[:2].upper()))
         if end is not None:
             evidence = identify_iban(re.sub(r"[ \-]", "", text[match.start() : end]))
             if evidence is not None:
                 yield "iban", match.start(), end, 0.99, evidence
+
+
+def _split_wallets(
+    text: str, found: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, str, float]]:
+    chunks = [m.span() for m in _CHUNK.finditer(text)]
+    code_like = [e - s for s, e in chunks if _CODE_LIKE.search(text, s, e)]
+    if len(code_like) < _MIN_CODE_LIKE_CHUNKS or sum(code_like) < _MIN_CODE_LIKE_LENGTH:
+        return  # ordinary prose: nothing that looks like pieces of a code
+    index = 0
+    while index < len(chunks):
+        start = chunks[index][0]
+        if not _CODE_LIKE.search(text, *chunks[index]) or any(s <= start < e for s, e in found):
+            index += 1
+            continue
+        hit = _join_from(text, chunks, index)
+        if hit is None:
+            index += 1
+            continue
+        last, evidence, confidence = hit
+        found.append((start, chunks[last][1]))
+        yield start, chunks[last][1], evidence, confidence
+        index = last + 1
+
+
+def _join_from(
+    text: str, chunks: list[tuple[int, int]], first: int
+) -> tuple[int, str, float] | None:
+    """Join chunks from ``first`` while only separators lie between; return the first valid."""
+    joined = text[slice(*chunks[first])]
+    for last in range(first + 1, len(chunks)):
+        gap = text[chunks[last - 1][1] : chunks[last][0]]
+        if not _CHUNK_SEPARATOR.fullmatch(gap):
+            return None
+        joined += text[slice(*chunks[last])]
+        if len(joined) > _MAX_ADDRESS_LENGTH:
+            return None
+        if len(joined) >= 25 and _WALLET_CANDIDATE.fullmatch(joined):
+            wallet = identify_wallet(joined)
+            if wallet is not None:
+                return last, wallet[0], wallet[1]
+    return None
 
 
 def identify_wallet(token: str) -> tuple[str, float] | None:
@@ -190,3 +249,77 @@ def identify_iban(compact: str) -> str | None:
         except (SchwiftyException, ValueError):
             return None
     return f"IBAN {compact[:2]} (mod-97 ok)"
+
+
+# A BIC: bank (4 letters), country (2), location (2) and an optional branch (3).
+_BIC_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z])[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?(?![0-9A-Za-z])"
+)
+# "BIC: DEUTDEFF", "swift code is ...", "código SWIFT ...": a label right before the code.
+_BIC_LABEL = re.compile(
+    r"(?:\b(?:bic|swift)(?:\s*(?:/|-|or|ou|o|oder|od)\s*(?:bic|swift))?"
+    r"(?:[\s\-]*(?:code|codigo|kode|codice|nummer|number|no))?"
+    r"|\b(?:code|codigo|codice|kode)\s+(?:bic|swift))"
+    r"\s*(?:[:#=\-]|\bis\b|\bes\b|\best\b|\bist\b|\be\b|\beh\b|\blautet\b)?\s*$",
+    re.IGNORECASE,
+)
+# Banking words in the six languages; with one nearby an upper-case BIC-shaped token counts
+# when the registry knows the bank or the code has a digit or the "XXX" head-office branch.
+_BANK_WORD_LIST = (
+    "iban bank banks banking banco banque banca konto cuenta compte conto conta transfer "
+    "transfers wire uberweisung ueberweisung transferencia virement bonifico beneficiary "
+    "beneficiario beneficiaire empfanger account routing sort deposit deposito"
+)
+_BANK_WORDS = frozenset(_BANK_WORD_LIST.split())
+_BIC_LABEL_WORDS = frozenset(("bic", "swift"))
+_ASCII_WORD = re.compile(r"[a-z]+")
+_BANK_CONTEXT_REACH = 80
+
+
+def find_bics(text: str) -> Iterator[tuple[int, int, float, str]]:
+    """Yield ``(start, end, confidence, evidence)`` for BIC/SWIFT codes written in context.
+
+    A bare upper-case word of eight letters is usually a shout ("HOSPITAL"), so a BIC-shaped
+    token needs a label ("BIC:", "swift code") or banking words near it.
+    """
+    words = set(_ASCII_WORD.findall(text.lower()))
+    if _BANK_WORDS.isdisjoint(words) and _BIC_LABEL_WORDS.isdisjoint(words):
+        return  # most messages: no banking words at all
+    for match in _BIC_TOKEN.finditer(text):
+        token = match.group()
+        bic = _valid_bic(token)
+        if bic is None:
+            continue
+        labelled = _BIC_LABEL.search(text, max(0, match.start() - 30), match.start())
+        if labelled:
+            yield (
+                match.start(),
+                match.end(),
+                0.95,
+                f"BIC {bic.country_code} after a BIC/SWIFT label",
+            )
+            continue
+        if not token.isupper():
+            continue
+        window = text[
+            max(0, match.start() - _BANK_CONTEXT_REACH) : match.end() + _BANK_CONTEXT_REACH
+        ]
+        if _BANK_WORDS.isdisjoint(_ASCII_WORD.findall(window.lower())):
+            continue
+        if _known_bank(bic) or any(c.isdigit() for c in token[6:]) or token.endswith("XXX"):
+            yield match.start(), match.end(), 0.85, f"BIC {bic.country_code} near banking words"
+
+
+def _known_bank(bic: BIC) -> bool:
+    """Whether schwifty's registry lists the bank, as written or as its head office."""
+    if bic.exists:
+        return True
+    head_office = _valid_bic(f"{bic}XXX") if len(str(bic)) == 8 else None
+    return head_office is not None and head_office.exists
+
+
+def _valid_bic(token: str) -> BIC | None:
+    try:
+        return BIC(token.upper())
+    except (SchwiftyException, ValueError):
+        return None

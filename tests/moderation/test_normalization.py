@@ -1,9 +1,11 @@
 """Normalization folds disguises away for matching and maps every span back to the original."""
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.normalization import normalize
+from moderation.normalization import around, mixed_script_words, normalize, normalize_views
+from moderation.numbers import spell_digits
 
 
 def _original_of(text: str, needle: str) -> str:
@@ -87,9 +89,111 @@ def test_out_of_range_spans_are_clamped():
     assert normalized.to_original(-5, 100) == (0, 8)
 
 
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ⓣⓔⓛⓔⓖⓡⓐⓜ", "telegram"),  # circled
+        ("⒯⒠⒧⒠⒢⒭⒜⒨", "telegram"),  # parenthesized
+        ("🅣🅔🅛🅔🅖🅡🅐🅜", "telegram"),  # negative circled
+        ("𝔱𝔢𝔩𝔢𝔤𝔯𝔞𝔪 𝕥𝕖𝕝𝕖𝕘𝕣𝕒𝕞", "telegram telegram"),  # fraktur, double-struck
+        ("1️⃣5️⃣5️⃣0️⃣", "1550"),  # keycaps
+        ("𝟎𝟕𝟗 ０７９ ٠٧٩ ❶❷", "079 079 079 12"),  # styled, fullwidth, Arabic-Indic, dingbat
+        ("w\u200bh\u200ca\u200dt\u2060s\ufeffa\u00adpp", "whatsapp"),  # zero-width, soft hyphen
+        ("\u202atele\u202cgram\u2066", "telegram"),  # bidi embedding and isolate controls
+        ("te\ufe0fle\ufe0egram", "telegram"),  # variation selectors
+        ("Überweisung ſnap ßtraße", "uberweisung snap sstrasse"),
+    ],
+)
+def test_styled_invisible_and_keycap_characters_fold_to_plain_ascii(text, folded):
+    assert normalize(text).text == folded
+
+
+def test_other_scripts_keep_their_letters_and_emoji_stay():
+    # Only look-alikes fold: a Russian or Chinese message is not transliterated into words
+    # that nobody wrote.
+    assert "ж" in normalize("жду тебя").text
+    assert normalize("你好 😀").text == "你好 😀"
+
+
+def test_right_to_left_override_is_read_in_display_order():
+    text = "\u202emargelet no em dda"
+    normalized = normalize(text)
+    assert normalized.text == "add me on telegram"
+    assert _original_of(text, "telegram") == "margelet"
+
+
+def test_case_sensitive_view_folds_look_alikes_to_the_same_case():
+    text = "1\u0410\u0430 \u039a"  # Cyrillic А а, Greek Κ
+    assert normalize(text, lower=False, join_spaced=False).text == "1Aa K"
+
+
+def test_replace_spans_maps_new_text_to_what_it_replaced():
+    text = "call zero seven nine"
+    normalized = normalize(text).replace_spans([(5, 20, "079")])
+    assert normalized.text == "call 079"
+    assert normalized.to_original(5, 8) == (5, 20)
+    assert normalized.to_original(0, 4) == (0, 4)
+
+
+def test_digits_spelled_in_words_read_as_digits_in_six_languages():
+    for text, digits in [
+        ("zero one five five five one two three four", "015551234"),
+        ("cero uno cinco cinco cinco uno dos tres cuatro", "015551234"),
+        ("zéro un cinq cinq cinq un deux trois quatre", "015551234"),
+        ("null eins fünf fünf fünf eins zwei drei vier", "015551234"),
+        ("zero uno cinque cinque cinque uno due tre quattro", "015551234"),
+        ("zero um cinco cinco cinco um dois três quatro", "015551234"),
+    ]:
+        view = spell_digits(normalize(text, lower=False, join_spaced=False))
+        assert view.text == digits, text
+        assert view.to_original(0, len(view.text)) == (0, len(text))
+
+
+def test_mixed_script_words_are_found_but_separate_scripts_are_fine():
+    text = "add me on t\u0435l\u0435gram, Привет John, ΚΙΚ"
+    assert [text[s:e] for s, e in mixed_script_words(text)] == ["t\u0435l\u0435gram"]
+    assert mixed_script_words("plain ascii") == []
+
+
+def test_around_merges_windows_and_never_cuts_a_word():
+    text = "aaaa bbbb cccc dddd"
+    assert around([(5, 9)], text, before=2, after=2) == [(3, 14)]
+    assert around([(0, 1), (5, 6)], text, before=1, after=1) == [(0, 9)]
+    assert around([], text, before=5, after=5) == []
+
+
 @given(st.text(), st.integers(0, 60), st.integers(0, 60))
 def test_every_normalized_span_maps_inside_the_original(text, a, b):
     for lower, join in ((True, True), (False, False)):
         normalized = normalize(text, lower=lower, join_spaced=join)
         start, end = normalized.to_original(min(a, b), max(a, b))
         assert 0 <= start <= end <= len(text)
+
+
+_DISGUISES = st.sampled_from(
+    ["\u200b", "\u202e", "\u202c", "\u2067", "\u2069", "\ufe0f", "\u20e3", "\u0301", "İ"]
+    + ["\u0435", "Κ", "ｔ", "𝐭", "⒯", "🅣", "\U0001f1f9", "ß", "ﬁ", "٣", " ", ".", "a", "1"]
+)
+_TEXT = st.one_of(st.text(), st.lists(_DISGUISES, max_size=30).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.data())
+def test_normalization_never_raises_and_nonempty_spans_map_to_nonempty_original(text, data):
+    for normalized in (*normalize_views(text), normalize(text)):
+        if not normalized.text:
+            continue
+        start = data.draw(st.integers(0, len(normalized.text) - 1))
+        end = data.draw(st.integers(start + 1, len(normalized.text)))
+        original_start, original_end = normalized.to_original(start, end)
+        assert 0 <= original_start < original_end <= len(text)
+        assert text[original_start:original_end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_the_three_views_match_normalize_with_the_same_options(text):
+    exact, folded, words = normalize_views(text)
+    assert exact.text == normalize(text, lower=False, join_spaced=False).text
+    assert folded.text == normalize(text, join_spaced=False).text
+    assert words.text == normalize(text).text
