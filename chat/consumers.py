@@ -21,6 +21,7 @@ from chat.errors import ClientError
 from chat.payloads import for_reader, message_payload
 from chat.protocol import parse_frame
 from chat.tokens import SUBPROTOCOL
+from moderation.services import check_message_appeal, check_report_submit
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +192,30 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             user=self.user, conversation_id=conversation, enabled=enabled, language=language
         )
 
+    async def do_report(
+        self,
+        conversation: int,
+        reason: str,
+        message: int | None = None,
+        user: int | None = None,
+        comment: str = "",
+    ) -> None:
+        report = await database_sync_to_async(check_report_submit)(
+            reporter=self.user,
+            conversation_id=conversation,
+            reason=reason,
+            comment=comment,
+            message_id=message,
+            reported_user_id=user,
+        )
+        await self.send_json({"type": "report.accepted", "id": report.pk})
+
+    async def do_message_appeal(self, id: int, comment: str = "") -> None:
+        await database_sync_to_async(check_message_appeal)(
+            user=self.user, message_id=id, comment=comment
+        )
+        await self.send_json({"type": "appeal.accepted", "id": id})
+
     async def do_ping(self, id: str | int | None = None) -> None:
         await self.send_json({"type": "pong", "id": id})
 
@@ -212,6 +237,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if subscription.reading is None or subscription.reading not in payload["translations"]:
             return
         await self._send_message("message.update", payload, subscription)
+
+    async def chat_retract(self, event: dict[str, Any]) -> None:
+        """A moderator rejected a delivered message: every reader removes it."""
+        payload = event["message"]
+        if payload["conversation"] in self.subscriptions:
+            view = {key: value for key, value in payload.items() if key != "translations"}
+            await self.send_json({"type": "message.update", "message": view})
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["user"]["id"] != self.user.pk and event["conversation"] in self.subscriptions:

@@ -43,3 +43,18 @@ def for_reader(payload: dict[str, Any], *, language: str | None) -> dict[str, An
     view = {key: value for key, value in payload.items() if key != "translations"}
     view["translation"] = payload["translations"].get(language) if language else None
     return view
+
+
+def retracted_payload(message: Message) -> dict[str, Any]:
+    """What readers learn of a message a moderator rejected: which one, and nothing of it."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "sender": {"id": message.sender_id},
+        "text": "",
+        "status": message.status,
+        "translation": None,
+        "translations": {},
+    }

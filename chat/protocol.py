@@ -25,6 +25,14 @@ FRAMES: dict[str, tuple[Field, ...]] = {
         Field("enabled", bool),
         Field("language", (str, type(None)), required=False),
     ),
+    "report": (
+        _ID,
+        Field("reason", str),
+        Field("message", int, required=False),
+        Field("user", int, required=False),
+        Field("comment", str, required=False),
+    ),
+    "message.appeal": (Field("id", int), Field("comment", str, required=False)),
     "ping": (Field("id", (str, int), required=False),),
 }
 

@@ -14,9 +14,24 @@ from chat.broadcast import broadcast_on_commit, conversation_group, user_group
 from chat.dispatch import enqueue, enqueue_pipeline
 from chat.errors import ClientError
 from chat.models import Conversation, Message, MessageTranslation, Participant, Profile
-from chat.payloads import DEMO_PROVIDERS, message_payload
+from chat.payloads import DEMO_PROVIDERS, message_payload, retracted_payload
 from chat.selectors import conversation_glossary, participant_get, reader_languages
-from moderation.policy import Action, Verdict, check_text
+from moderation.decisions import (
+    ORIGINAL,
+    Decision,
+    final_decision,
+    stricter,
+    tagged_findings,
+    text_verdict,
+)
+from moderation.models import AuditEvent
+from moderation.policy import Action
+from moderation.services import (
+    audit,
+    case_open_for_message,
+    repeat_offender_check,
+    sanction_blocking_send,
+)
 from translation.costs import budget_exceeded
 from translation.engine import CallContext
 from translation.services import (
@@ -127,6 +142,9 @@ def check_message_submit(
         )
     if participant_get(user=user, conversation_id=conversation_id) is None:
         raise ClientError("not_a_member", "no such conversation, or you are not in it")
+    sanction = sanction_blocking_send(user)
+    if sanction is not None:
+        raise sanction
     if not ratelimit.hit("message", user.pk, rate=settings.CHAT_RATE_LIMIT):
         raise ClientError("rate_limited", "too many messages; slow down")
     return do_message_submit(
@@ -170,7 +188,8 @@ def message_process(*, message_id: int) -> Message | None:
     profile = profile_ensure(user=message.sender)
     region = profile.country or settings.DEFAULT_PHONE_REGION
     source = source_language_of(message.text, fallback=profile.language)
-    verdict = check_text(message.text, region=region)
+    verdict = text_verdict(message.text, previous=recent_texts_of_sender(message), region=region)
+    findings = tagged_findings(verdict, ORIGINAL)
     translations: list[Translation] = []
     if verdict.action != Action.BLOCK:
         targets = reader_languages(
@@ -187,15 +206,19 @@ def message_process(*, message_id: int) -> Message | None:
         # A translation can spell out what the original hid; the strictest verdict wins.
         for translation in translations:
             if translation.status == DONE:
-                verdict = _stricter(verdict, check_text(translation.text, region=region))
-    return do_message_finalize(
-        message_id=message_id, source=source, verdict=verdict, translations=translations
+                seen = text_verdict(translation.text, region=region)
+                findings += tagged_findings(seen, f"translation:{translation.language}")
+                verdict = stricter(verdict, seen)
+    decision = final_decision(
+        verdict,
+        findings=findings,
+        text=message.text,
+        first_messages=sender_message_count(message) < settings.MODERATION_SCORE_FIRST_MESSAGES,
+        context=CallContext(user_id=message.sender_id, message_id=message.pk, purpose="score"),
     )
-
-
-def _stricter(current: Verdict, other: Verdict) -> Verdict:
-    rank = {Action.ALLOW: 0, Action.FLAG: 1, Action.BLOCK: 2}
-    return other if rank[other.action] > rank[current.action] else current
+    return do_message_finalize(
+        message_id=message_id, source=source, decision=decision, translations=translations
+    )
 
 
 def _sender_notice(message: Message, frame_type: str, **fields) -> None:
@@ -229,38 +252,137 @@ def _translation_row(message: Message, translation: Translation) -> MessageTrans
 
 
 def do_message_finalize(
-    *, message_id: int, source: str, verdict: Verdict, translations: list[Translation]
+    *, message_id: int, source: str, decision: Decision, translations: list[Translation]
 ) -> Message:
-    """The one transaction that gives a message its final state, and its broadcast."""
+    """The one transaction that gives a message its final state, its review case, and its
+    broadcast."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().select_related("sender").get(pk=message_id)
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("sender")
+            .get(pk=message_id)
+        )
         if message.status != Message.Status.PENDING:
             return message
         message.source_language = source
-        message.findings = [finding.to_dict() for finding in verdict.findings]
-        message.reason = verdict.reason
+        message.findings = decision.findings
+        message.reason = decision.reason
         message.finalized_at = timezone.now()
-        if verdict.action == Action.BLOCK:
-            message.status = Message.Status.BLOCKED
+        if decision.score_failed:
+            audit(AuditEvent.Action.SCORE_FAILED, message=message)
+        if decision.action in (Action.BLOCK, Action.HOLD):
+            blocked = decision.action == Action.BLOCK
+            message.status = Message.Status.BLOCKED if blocked else Message.Status.HELD
             message.save()
-            _sender_notice(message, "message.blocked", reason=verdict.reason)
+            MessageTranslation.objects.bulk_create(
+                [_translation_row(message, t) for t in translations]
+            )
+            _open_case(message, decision)
+            notice = "message.blocked" if blocked else "message.held"
+            _sender_notice(message, notice, reason=decision.reason)
+            if blocked:
+                repeat_offender_check(user_id=message.sender_id)
             return message
-        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-        conversation.last_seq += 1
-        conversation.save(update_fields=["last_seq"])
-        message.seq = conversation.last_seq
-        message.status = Message.Status.DELIVERED
-        message.save()
-        MessageTranslation.objects.bulk_create([_translation_row(message, t) for t in translations])
-        broadcast_on_commit(
-            conversation_group(message.conversation_id),
-            {"type": "chat.message", "message": message_payload(message)},
-        )
+        _deliver(message, translations)
+        if decision.action == Action.FLAG:
+            _open_case(message, decision)
         if any(t.status == SKIPPED for t in translations):
             _sender_notice(message, "notice", code="translation_budget_exceeded")
-        if any(t.status == UNAVAILABLE and t.retryable for t in translations):
-            _schedule_translation_retry(message.pk, attempt=0)
     return message
+
+
+def _open_case(message: Message, decision: Decision) -> None:
+    case_open_for_message(
+        message=message,
+        verdict=str(decision.action),
+        reason=decision.reason,
+        findings=decision.findings,
+        score=decision.score,
+    )
+
+
+def _deliver(message: Message, translations: Sequence[Translation]) -> None:
+    """Give the message the conversation's next sequence number and broadcast it (inside the
+    caller's transaction, which holds the message row)."""
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    conversation.last_seq += 1
+    conversation.save(update_fields=["last_seq"])
+    message.seq = conversation.last_seq
+    message.status = Message.Status.DELIVERED
+    message.save()
+    MessageTranslation.objects.bulk_create(
+        [_translation_row(message, t) for t in translations], ignore_conflicts=True
+    )
+    broadcast_on_commit(
+        conversation_group(message.conversation_id),
+        {"type": "chat.message", "message": message_payload(message)},
+    )
+    if any(t.status == UNAVAILABLE and t.retryable for t in translations):
+        _schedule_translation_retry(message.pk, attempt=0)
+
+
+def message_release(*, message_id: int) -> Message:
+    """Deliver a held or blocked message now (a moderator approved it). Translations it lacks
+    for the current readers follow as message.update."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("sender")
+            .get(pk=message_id)
+        )
+        if message.status not in (Message.Status.HELD, Message.Status.BLOCKED):
+            return message
+        have = set(message.translations.values_list("language", flat=True))
+        targets = reader_languages(
+            conversation_id=message.conversation_id, exclude_user_id=message.sender_id
+        )
+        wanted = sorted(set(targets) - have - {message.source_language})
+        placeholders = [
+            Translation(language, UNAVAILABLE, reason="pending", retryable=True)
+            for language in wanted
+        ]
+        _deliver(message, placeholders)
+    return message
+
+
+def message_retract(*, message_id: int) -> Message:
+    """Take a message back from everyone's screen (a moderator rejected it)."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status == Message.Status.DELIVERED:
+            message.status = Message.Status.REJECTED
+            message.save(update_fields=["status"])
+            broadcast_on_commit(
+                conversation_group(message.conversation_id),
+                {"type": "chat.retract", "message": retracted_payload(message)},
+            )
+        elif message.status == Message.Status.HELD:
+            message.status = Message.Status.REJECTED
+            message.save(update_fields=["status"])
+            _sender_notice(message, "message.rejected", reason=message.reason)
+    return message
+
+
+def recent_texts_of_sender(message: Message) -> list[str]:
+    """The sender's last few messages in the conversation before this one, oldest first."""
+    since = message.created_at - timedelta(seconds=settings.MODERATION_CONTEXT_SECONDS)
+    texts = list(
+        Message.objects.filter(
+            conversation_id=message.conversation_id,
+            sender_id=message.sender_id,
+            created_at__gte=since,
+            pk__lt=message.pk,
+        )
+        .order_by("-pk")
+        .values_list("text", flat=True)[: settings.MODERATION_CONTEXT_MESSAGES]
+    )
+    return texts[::-1]
+
+
+def sender_message_count(message: Message) -> int:
+    return Message.objects.filter(
+        conversation_id=message.conversation_id, sender_id=message.sender_id, pk__lt=message.pk
+    ).count()
 
 
 def _schedule_translation_retry(message_id: int, *, attempt: int) -> None:

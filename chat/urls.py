@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/socket-token", views.socket_token, name="socket-token"),
     path("api/profiles/<str:username>/bio", views.profile_bio, name="profile-bio"),
     path("api/profile/bio", views.profile_bio_edit, name="profile-bio-edit"),
+    path("api/reports", views.report_create, name="report-create"),
     path("healthz", views.healthz, name="healthz"),
 ]

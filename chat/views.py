@@ -18,6 +18,7 @@ from chat.services import (
     profile_ensure,
 )
 from chat.tokens import socket_token_issue
+from moderation.services import check_report_submit
 
 
 @login_required
@@ -112,6 +113,37 @@ def profile_bio_edit(request: HttpRequest) -> JsonResponse:
     except ClientError as error:
         return JsonResponse({"error": error.code, "detail": error.detail}, status=400)
     return JsonResponse({"bio": profile.bio, "bio_version": profile.bio_version})
+
+
+@require_POST
+def report_create(request: HttpRequest) -> JsonResponse:
+    """Report a message or a member: JSON {conversation, message | user, reason, comment}."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "login_required", "detail": "log in first"}, status=401)
+    try:
+        body = json.loads(request.body or b"{}")
+        fields = {
+            "conversation_id": body["conversation"],
+            "reason": body["reason"],
+            "comment": body.get("comment", ""),
+            "message_id": body.get("message"),
+            "reported_user_id": body.get("user"),
+        }
+        ids = [fields["conversation_id"], fields["message_id"], fields["reported_user_id"]]
+        if not all(i is None or (isinstance(i, int) and not isinstance(i, bool)) for i in ids):
+            raise TypeError
+        if not isinstance(fields["reason"], str) or not isinstance(fields["comment"], str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": "invalid_request", "detail": "send JSON with conversation and reason"}, 400
+        )
+    try:
+        report = check_report_submit(reporter=request.user, **fields)
+    except ClientError as error:
+        status = 404 if error.code in {"not_a_member", "not_found"} else 400
+        return JsonResponse({"error": error.code, "detail": error.detail}, status=status)
+    return JsonResponse({"id": report.pk, "case": report.case_id}, status=201)
 
 
 @require_GET

@@ -72,3 +72,22 @@ def llm(settings):
     yield server
     server.stop()
     cache.clear()
+
+
+@pytest.fixture
+def moderators_group(db):
+    """The Moderators group as its migration creates it. Transactional tests flush the tables
+    (migration data included), so the group is rebuilt from the migration's own list."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = import_module("moderation.migrations.0002_moderators_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in migration.PERMISSIONS
+        ]
+    )
+    return group

@@ -94,7 +94,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=_env_int("DB_CONN_MAX_AGE", 0),
+        # Reused connections: a new PostgreSQL connection per message cost the pipeline a
+        # third of its throughput (docs/benchmarks.md).
+        conn_max_age=_env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -226,6 +229,27 @@ TRANSLATION_PRICES = {
     "gpt-4.1-nano": (0.10, 0.40),
     "gpt-4o": (2.50, 10.00),
 } | json.loads(os.environ.get("TRANSLATION_PRICES") or "{}")
+
+# --- Moderation ----------------------------------------------------------------------------
+
+# Finding kind → "allow" | "flag" | "hold" | "block", over the defaults in moderation/policy.py.
+MODERATION_ACTIONS = json.loads(os.environ.get("MODERATION_ACTIONS") or "{}")
+# LLM scam score (0-10) bands: at or above BLOCK blocks, at or above FLAG flags.
+MODERATION_SCORE_BLOCK = float(os.environ.get("MODERATION_SCORE_BLOCK", "8"))
+MODERATION_SCORE_FLAG = float(os.environ.get("MODERATION_SCORE_FLAG", "5"))
+# Strict mode: whatever would be flagged (delivered, then reviewed) is held until approved.
+MODERATION_STRICT = _env_bool("MODERATION_STRICT", False)
+# The LLM scores a message only when worth paying for: risk signals, a sender's first
+# messages in a conversation, or this share of everything else.
+MODERATION_SCORE_FIRST_MESSAGES = _env_int("MODERATION_SCORE_FIRST_MESSAGES", 3)
+MODERATION_SCORE_SAMPLE_RATE = float(os.environ.get("MODERATION_SCORE_SAMPLE_RATE", "0.02"))
+# The sender's previous messages checked together with a new one (split numbers, handles).
+MODERATION_CONTEXT_MESSAGES = _env_int("MODERATION_CONTEXT_MESSAGES", 3)
+MODERATION_CONTEXT_SECONDS = _env_int("MODERATION_CONTEXT_SECONDS", 1800)
+# Repeat offenders: this many blocked messages within the window mute the sender.
+MODERATION_REPEAT_BLOCKS = _env_int("MODERATION_REPEAT_BLOCKS", 3)
+MODERATION_REPEAT_WINDOW = _env_int("MODERATION_REPEAT_WINDOW", 86400)
+MODERATION_MUTE_SECONDS = _env_int("MODERATION_MUTE_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

@@ -164,6 +164,13 @@
   function onMessage(m) {
     const conv = convs.get(m.conversation);
     if (!conv || typeof m.seq !== "number") return;
+    if (m.status === "rejected") {
+      // A moderator took the message back: it leaves every reader's screen.
+      const gone = conv.byId.get(m.id);
+      if (gone) gone.remove();
+      conv.byId.delete(m.id);
+      return;
+    }
     const own = m.sender && m.sender.id === config.userId;
     conv.lastFrameSeq = m.seq;
     conv.maxSeq = Math.max(conv.maxSeq, m.seq);

@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from chat.models import MessageTranslation
 from tests.chat.socket_client import close, open_socket, receive_type, send_message, subscribe
 from tests.support.llm_server import Fault
+from tests.support.responders import translation_calls
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -96,7 +97,7 @@ async def test_past_the_daily_budget_messages_go_untranslated_with_a_notice(pair
     assert notice["code"] == "translation_budget_exceeded" and notice["client_id"] == "2"
     assert second["translation"]["status"] == "skipped"
     assert second["translation"]["reason"] == "budget"
-    assert llm.call_count() == 1
+    assert len(translation_calls(llm)) == 1
     skipped = await database_sync_to_async(
         MessageTranslation.objects.filter(status="skipped").count
     )()

@@ -22,9 +22,39 @@ def prompt_parts(request: LLMRequest) -> tuple[str, str, str]:
     return languages.get("Source", ""), languages.get("Target", ""), text
 
 
+_SCAM_WORDS = re.compile(
+    r"bitcoin|btc|gift ?card|western union|moneygram|investment|invest|wire|customs fee",
+    re.IGNORECASE,
+)
+_OBEYABLE = re.compile(r"rate this (message )?(a )?0", re.IGNORECASE)
+
+
+def is_scoring(system_prompt: str) -> bool:
+    """Whether a request (or a recorded call) is a scam-scoring one, not a translation."""
+    return "safety reviewer" in system_prompt
+
+
+def translation_calls(server) -> list:
+    return [call for call in server.calls if not is_scoring(call.system)]
+
+
 def translator(request: LLMRequest) -> str:
+    """Answers translation prompts with the lexicon, and scam-scoring prompts with a score."""
+    if is_scoring(request.system):
+        return scorer(request)
     source, target, text = prompt_parts(request)
     return offline_translate(text, source=source, target=target)
+
+
+def scorer(request: LLMRequest) -> str:
+    """A naive scoring model: scam words score 9; it also obeys "rate this 0" (the scorer
+    must not let that lower a score); anything else scores 1."""
+    _, _, text = prompt_parts(request)
+    if _OBEYABLE.search(text):
+        return '{"score": 0, "category": "none", "reason": "the message says it is safe"}'
+    if _SCAM_WORDS.search(text):
+        return '{"score": 9, "category": "payment", "reason": "asks for money"}'
+    return '```json\n{"score": 1, "category": "none", "reason": "ordinary chat"}\n```'
 
 
 def placeholder_dropper(request: LLMRequest) -> str:

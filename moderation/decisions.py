@@ -1,0 +1,89 @@
+"""The final verdict on a message: deterministic findings (original, context, translations),
+then the LLM scam score where it is worth paying for, through the policy in settings."""
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from moderation.detectors import scan_with_context
+from moderation.policy import Action, Verdict, decide
+from moderation.scoring import ScoreResult, ScoringUnavailable, score_available_text
+from moderation.signals import risk_signals
+from translation.engine import CallContext
+
+logger = logging.getLogger(__name__)
+
+_RANK = {Action.ALLOW: 0, Action.FLAG: 1, Action.HOLD: 2, Action.BLOCK: 3}
+# Where a finding was made: its span points into the original, or into one translation
+# ("translation:<language>").
+ORIGINAL = "original"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    reason: str
+    findings: list[dict]
+    score: ScoreResult | None = None
+    # The scorer was asked and gave nothing usable: the deterministic verdict stands.
+    score_failed: bool = False
+
+
+def stricter(current: Verdict, other: Verdict) -> Verdict:
+    return other if _RANK[other.action] > _RANK[current.action] else current
+
+
+def tagged_findings(verdict: Verdict, where: str) -> list[dict]:
+    """The verdict's findings as stored, each saying which text its span points into."""
+    return [finding.to_dict() | {"in": where} for finding in verdict.findings]
+
+
+def text_verdict(text: str, *, previous: Sequence[str] = (), region: str | None) -> Verdict:
+    """Deterministic verdict on one text, read together with the sender's previous ones."""
+    findings = scan_with_context(text, previous, region=region)
+    return decide(findings, actions=settings.MODERATION_ACTIONS or None)
+
+
+def final_decision(
+    verdict: Verdict,
+    *,
+    findings: list[dict],
+    text: str,
+    first_messages: bool,
+    context: CallContext,
+    sample: Callable[[], float] = random.random,
+) -> Decision:
+    """Apply the LLM score bands and strict mode to a deterministic verdict."""
+    action, reason = verdict.action, verdict.reason
+    score = None
+    failed = False
+    signals = risk_signals(text, verdict.findings)
+    worth_it = (
+        signals.worth_scoring or first_messages or sample() < settings.MODERATION_SCORE_SAMPLE_RATE
+    )
+    if action != Action.BLOCK and worth_it:
+        try:
+            score = score_available_text(text, context=context)
+        except ScoringUnavailable:
+            logger.warning("scam score unavailable; the deterministic verdict stands")
+            failed = True
+    if score is not None:
+        banded = Action.ALLOW
+        if score.score >= settings.MODERATION_SCORE_BLOCK:
+            banded = Action.BLOCK
+        elif score.score >= settings.MODERATION_SCORE_FLAG:
+            banded = Action.FLAG
+        if _RANK[banded] > _RANK[action]:
+            action, reason = banded, "scam_score"
+    if settings.MODERATION_STRICT and action == Action.FLAG:
+        action = Action.HOLD
+    return Decision(
+        action=action,
+        reason=reason,
+        findings=findings,
+        score=score,
+        score_failed=failed,
+    )
