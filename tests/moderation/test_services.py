@@ -2,6 +2,8 @@
 
 import pytest
 from channels.db import database_sync_to_async
+from django.test import Client
+from django.urls import reverse
 
 from chat.errors import ClientError
 from chat.models import Message
@@ -132,7 +134,7 @@ def test_a_scorer_outage_leaves_the_deterministic_verdict_and_is_counted(pair, l
 
 
 @pytest.mark.asyncio
-async def test_through_the_socket_a_held_message_reaches_the_reader_when_approved(
+async def test_a_held_message_reaches_the_reader_when_a_moderator_approves_it_in_the_admin(
     pair, moderator, settings
 ):
     settings.MODERATION_STRICT = True
@@ -144,9 +146,15 @@ async def test_through_the_socket_a_held_message_reaches_the_reader_when_approve
     held = await receive_type(a, "message.held")
     await assert_silent(b)
     case = await database_sync_to_async(ModerationCase.objects.get)(message_id=accepted["id"])
-    await database_sync_to_async(case_approve)(case=case, moderator=moderator)
+    admin = Client()
+    await database_sync_to_async(admin.force_login)(moderator)
+    decided = await database_sync_to_async(admin.post)(
+        reverse("admin:moderation_moderationcase_decide", args=[case.pk]),
+        {"decision": "approve", "note": "a shop's number"},
+    )
 
     delivered = (await receive_type(b, "message.new"))["message"]
+    assert decided.status_code == 302
     assert held["reason"] == "contact_sharing"
     assert delivered["id"] == accepted["id"] and delivered["text"] == PHONE
     await close(a, b)
