@@ -34,7 +34,7 @@ KINDS = (
 # How many of the sender's previous messages are read with a new one, and how much of their
 # text at most: enough for a number or a word sent a piece (even a letter) at a time.
 CONTEXT_MESSAGES = 8
-_CONTEXT_CHARS = 120
+_CONTEXT_CHARS = 80
 _ACROSS = " (across messages)"
 _PARAGRAPH = "\u2029"
 
