@@ -234,6 +234,12 @@ TRANSLATION_PRICES = {
 
 # Finding kind → "allow" | "flag" | "hold" | "block", over the defaults in moderation/policy.py.
 MODERATION_ACTIONS = json.loads(os.environ.get("MODERATION_ACTIONS") or "{}")
+if not isinstance(MODERATION_ACTIONS, dict) or not set(MODERATION_ACTIONS.values()) <= {
+    "allow", "flag", "hold", "block"
+}:  # fmt: skip
+    raise ImproperlyConfigured(
+        'MODERATION_ACTIONS must be a JSON object of kind → "allow", "flag", "hold" or "block"'
+    )
 # LLM scam score (0-10) bands: at or above BLOCK blocks, at or above FLAG flags.
 MODERATION_SCORE_BLOCK = float(os.environ.get("MODERATION_SCORE_BLOCK", "8"))
 MODERATION_SCORE_FLAG = float(os.environ.get("MODERATION_SCORE_FLAG", "5"))
