@@ -30,6 +30,10 @@ def main(argv: list[str]) -> int:
             XLATE_TEST_REDIS_URL=services.redis_url,
             XLATE_REQUIRE_SERVICES="1",
             DEBUG="1",
+            # In this process, idle worker threads would keep reused connections open and hold
+            # the test database when pytest-django drops it; the server processes that the
+            # integration tests start use the production default again.
+            DB_CONN_MAX_AGE="0",
         )
         # In-process tests run the embedded mode; integration tests hand the Redis URL to the
         # server and worker processes they start.

@@ -33,6 +33,7 @@ def service_env(redis_url: str, **extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_COOKIES="0",
         PYTHONUNBUFFERED="1",
+        DB_CONN_MAX_AGE="60",
     )
     env.update(extra)
     return env
