@@ -2,7 +2,6 @@
 read-only reports, sanctions and audit trail. Every decision goes through moderation.services,
 which writes the audit rows and makes the live effect."""
 
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -17,13 +16,20 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from chat.models import Message
-from moderation.models import AuditEvent, ModerationCase, Report, Standing
+from moderation import records_admin  # noqa: F401 - registers the read-only admins
+from moderation.case_view import (
+    ORIGINAL,
+    detail_text,
+    finding_rows,
+    findings_in,
+    highlight_findings,
+    username_of,
+)
+from moderation.models import ModerationCase, Standing
 from moderation.services import case_approve, case_reject, user_ban, user_mute
 
 MUTE_SECONDS = {"mute_1h": 3600, "mute_24h": 86400}
@@ -36,42 +42,6 @@ DECISIONS = (
     ("ban", "Ban sender", "Ban this sender? The account can no longer log in or send."),
 )
 CONTEXT_MESSAGES = 10
-
-
-def highlight_findings(text: str, findings: Iterable[Any]) -> SafeString:
-    """``text`` escaped, with each finding's span wrapped in ``<mark title="kind: evidence">``.
-
-    Overlapping spans share one mark; a span that does not fit the text is left out rather
-    than guessed at (the findings table still lists it).
-    """
-    spans: list[tuple[int, int, str]] = []
-    for finding in findings or ():
-        if not isinstance(finding, dict):
-            continue
-        start, end = finding.get("start"), finding.get("end")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
-            continue
-        spans.append((start, end, f"{finding.get('kind', '')}: {finding.get('evidence', '')}"))
-    merged: list[tuple[int, int, list[str]]] = []
-    for start, end, title in sorted(spans):
-        if merged and start < merged[-1][1]:
-            first, last, titles = merged[-1]
-            merged[-1] = (first, max(last, end), titles if title in titles else [*titles, title])
-        else:
-            merged.append((start, end, [title]))
-    parts: list[str] = []
-    position = 0
-    for start, end, titles in merged:
-        parts.append(escape(text[position:start]))
-        parts.append(format_html('<mark title="{}">{}</mark>', "; ".join(titles), text[start:end]))
-        position = end
-    parts.append(escape(text[position:]))
-    # Every part above is escaped or built by format_html.
-    return mark_safe("".join(parts))
-
-
-def _username(user: Any) -> str:
-    return user.get_username() if user is not None else ""
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -188,7 +158,7 @@ class ModerationCaseAdmin(admin.ModelAdmin):
 
     @admin.display(description="subject", ordering="subject__username")
     def subject_column(self, case: ModerationCase) -> str:
-        return _username(case.subject)
+        return username_of(case.subject)
 
     @admin.display(description="message")
     def excerpt(self, case: ModerationCase) -> str:
@@ -262,7 +232,7 @@ class ModerationCaseAdmin(admin.ModelAdmin):
         )
         context: dict[str, Any] = {
             "case_message": message,
-            "findings": _finding_rows(case, message),
+            "findings": finding_rows(case, message),
             "reports": case.reports.select_related("reporter").order_by("created_at", "pk"),
             "events": [
                 (event, detail_text(event.detail))
@@ -401,10 +371,12 @@ def _decide(request: HttpRequest, case: ModerationCase, decision: str, note: str
         return ""
     subject = case.subject
     if subject.is_staff or subject.is_superuser:
-        return f"{_username(subject)} is a staff account; an administrator decides sanctions there"
+        return (
+            f"{username_of(subject)} is a staff account; an administrator decides sanctions there"
+        )
     if decision == "ban":
         if Standing.objects.filter(user=subject, banned_at__isnull=False).exists():
-            return f"{_username(subject)} is already banned"
+            return f"{username_of(subject)} is already banned"
         user_ban(user=subject, moderator=moderator, case=case)
     else:
         user_mute(user=subject, moderator=moderator, seconds=MUTE_SECONDS[decision], case=case)
@@ -425,53 +397,12 @@ def _done_text(decision: str, count: int) -> str:
     }[decision]
 
 
-ORIGINAL = "original"
-
-
-def findings_in(findings: Iterable[Any], where: str) -> list[dict]:
-    """The findings made in one text: the original, or "translation:<language>"."""
-    return [f for f in findings or () if isinstance(f, dict) and f.get("in", ORIGINAL) == where]
-
-
-def _finding_rows(case: ModerationCase, message: Message | None) -> list[dict[str, Any]]:
-    """The findings as table rows, with the text each span covers in the text it was found in."""
-    texts = {ORIGINAL: message.text if message is not None else ""}
-    if message is not None:
-        for translation in message.translations.all():
-            texts[f"translation:{translation.language}"] = translation.text
-    rows = []
-    for finding in case.findings or ():
-        if not isinstance(finding, dict):
-            continue
-        where = finding.get("in", ORIGINAL)
-        text = texts.get(where, "")
-        start, end = finding.get("start"), finding.get("end")
-        fits = type(start) is int and type(end) is int and 0 <= start < end <= len(text)
-        rows.append(
-            {
-                "kind": finding.get("kind", ""),
-                "confidence": finding.get("confidence"),
-                "evidence": finding.get("evidence", ""),
-                "found_in": where,
-                "matched": text[start:end] if fits else "",
-            }
-        )
-    return rows
-
-
 def _sanction_text(standing: Standing | None) -> str:
     if standing is not None and standing.banned_at is not None:
         return f"banned since {timezone.localtime(standing.banned_at):%Y-%m-%d %H:%M}"
     if standing is not None and standing.muted_until and standing.muted_until > timezone.now():
         return f"muted until {timezone.localtime(standing.muted_until):%Y-%m-%d %H:%M}"
     return "no sanction"
-
-
-def detail_text(detail: Any) -> str:
-    """An audit event's detail as ``key=value, ...``."""
-    if not isinstance(detail, dict):
-        return ""
-    return ", ".join(f"{key}={value}" for key, value in sorted(detail.items()))
 
 
 def _next_pending_url(case: ModerationCase) -> str:
@@ -501,186 +432,3 @@ def moderators() -> QuerySet:
         .distinct()
         .order_by("username")
     )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by whoever has the view permission; nobody adds, edits or deletes here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-def _case_link(case_id: int | None) -> str:
-    if case_id is None:
-        return ""
-    url = reverse("admin:moderation_moderationcase_change", args=[case_id])
-    return format_html('<a href="{}">case {}</a>', url, case_id)
-
-
-@admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
-    list_display = (
-        "id",
-        "created_at",
-        "reason",
-        "reporter_name",
-        "reported_name",
-        "conversation_column",
-        "case_column",
-        "comment_excerpt",
-    )
-    list_filter = ("reason", "created_at")
-    list_select_related = ("reporter", "reported")
-    search_fields = ("reporter__username", "reported__username", "comment")
-    date_hierarchy = "created_at"
-    fields = (
-        "created_at",
-        "reason",
-        "reporter_name",
-        "reported_name",
-        "conversation_column",
-        "message_text",
-        "case_column",
-        "comment",
-    )
-    readonly_fields = fields
-
-    @admin.display(description="reporter", ordering="reporter__username")
-    def reporter_name(self, report: Report) -> str:
-        return _username(report.reporter)
-
-    @admin.display(description="reported", ordering="reported__username")
-    def reported_name(self, report: Report) -> str:
-        return _username(report.reported)
-
-    @admin.display(description="case", ordering="case")
-    def case_column(self, report: Report) -> str:
-        return _case_link(report.case_id)
-
-    @admin.display(description="conversation", ordering="conversation")
-    def conversation_column(self, report: Report) -> int:
-        return report.conversation_id
-
-    @admin.display(description="comment")
-    def comment_excerpt(self, report: Report) -> str:
-        return Truncator(report.comment).chars(80)
-
-    @admin.display(description="message")
-    def message_text(self, report: Report) -> str:
-        return report.message.text if report.message_id else ""
-
-
-class StandingStateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("banned", "Banned"), ("muted", "Muted now"), ("clear", "Neither")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        now = timezone.now()
-        muted = Q(banned_at__isnull=True, muted_until__gt=now)
-        match self.value():
-            case "banned":
-                return queryset.filter(banned_at__isnull=False)
-            case "muted":
-                return queryset.filter(muted)
-            case "clear":
-                return queryset.filter(banned_at__isnull=True).exclude(muted)
-        return queryset
-
-
-@admin.register(Standing)
-class StandingAdmin(ReadOnlyAdmin):
-    list_display = ("user_name", "state", "muted_until", "banned_at", "cases")
-    list_filter = (StandingStateFilter,)
-    list_select_related = ("user",)
-    search_fields = ("user__username",)
-    fields = ("user_name", "state", "muted_until", "banned_at", "cases")
-    readonly_fields = fields
-
-    @admin.display(description="user", ordering="user__username")
-    def user_name(self, standing: Standing) -> str:
-        return _username(standing.user)
-
-    @admin.display(description="state")
-    def state(self, standing: Standing) -> str:
-        if standing.banned_at is not None:
-            return "banned"
-        if standing.muted_until and standing.muted_until > timezone.now():
-            return "muted"
-        return "clear"
-
-    @admin.display(description="cases")
-    def cases(self, standing: Standing) -> str:
-        url = reverse("admin:moderation_moderationcase_changelist")
-        return format_html('<a href="{}?subject__exact={}">their cases</a>', url, standing.user_id)
-
-
-class DecidedByFilter(admin.SimpleListFilter):
-    title = "decided by"
-    parameter_name = "by"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("automatic", "The pipeline"), ("person", "A person")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        match self.value():
-            case "automatic":
-                return queryset.filter(actor__isnull=True)
-            case "person":
-                return queryset.filter(actor__isnull=False)
-        return queryset
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = (
-        "created_at",
-        "action",
-        "actor_name",
-        "subject_name",
-        "case_column",
-        "message_column",
-        "detail_summary",
-    )
-    list_filter = ("action", DecidedByFilter, "created_at")
-    list_select_related = ("actor", "subject")
-    search_fields = ("actor__username", "subject__username")
-    date_hierarchy = "created_at"
-    fields = (
-        "created_at",
-        "action",
-        "actor_name",
-        "subject_name",
-        "case_column",
-        "message_column",
-        "detail_summary",
-    )
-    readonly_fields = fields
-
-    @admin.display(description="actor", ordering="actor__username")
-    def actor_name(self, event: AuditEvent) -> str:
-        return _username(event.actor) if event.actor_id else "(automatic)"
-
-    @admin.display(description="subject", ordering="subject__username")
-    def subject_name(self, event: AuditEvent) -> str:
-        return _username(event.subject)
-
-    @admin.display(description="case", ordering="case")
-    def case_column(self, event: AuditEvent) -> str:
-        return _case_link(event.case_id)
-
-    @admin.display(description="message", ordering="message")
-    def message_column(self, event: AuditEvent) -> int | None:
-        return event.message_id
-
-    @admin.display(description="detail")
-    def detail_summary(self, event: AuditEvent) -> str:
-        return detail_text(event.detail)

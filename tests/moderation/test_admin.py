@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chat.broadcast import conversation_group
 from chat.models import Message, MessageTranslation
-from moderation.admin import highlight_findings
+from moderation.case_view import highlight_findings
 from moderation.models import AuditEvent, ModerationCase, Report, Standing
 
 CASES_URL = "/admin/moderation/moderationcase/"
