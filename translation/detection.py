@@ -20,6 +20,7 @@ from its start-up hook (a Celery worker's, for instance).
 """
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 
@@ -27,6 +28,8 @@ import regex
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from translation.masking import without_protected
+
+_CODES = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w{12,}\b")
 
 __all__ = ["detect_language", "has_translatable_text", "preload_detector"]
 
@@ -87,7 +90,9 @@ def detect_language(
     for text with fewer than `min_letters` letters, when the winner's share of confidence among
     the supported languages is below `min_confidence`, and when an unsupported language wins.
     """
-    words = without_protected(text)
+    # Codes mixing letters and digits (wallet addresses, IBANs, order numbers) are in no
+    # language, and their letters would outvote a short sentence.
+    words = _CODES.sub(" ", without_protected(text))
     if _letter_count(words) < min_letters:
         return fallback
     detector = _detector_for(supported)
