@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = "Chat"
+
+    def ready(self) -> None:
+        # The job registry must be loaded in every process, not only in Celery workers: the
+        # embedded mode runs the same tasks on its own threads (chat/dispatch.py).
+        from chat import tasks  # noqa: F401
+        from chat.context import connect_receivers
+
+        connect_receivers()

@@ -15,11 +15,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from chat import dispatch, selectors, services
+from chat import broadcast, dispatch, selectors
 from chat.broadcast import conversation_group, user_group
 from chat.errors import ClientError
-from chat.payloads import for_reader, message_payload
+from chat.models import Message
+from chat.payloads import for_reader, message_payload, retracted_payload
 from chat.protocol import parse_frame
+from chat.services.conversations import check_translation_set
+from chat.services.submission import check_message_submit
 from chat.tokens import SUBPROTOCOL
 from moderation.services import check_message_appeal, check_report_submit
 
@@ -40,19 +43,35 @@ class Subscription:
         return self.language if self.translate else None
 
 
+def _numbered(conversation_id: int, after: int, before: int | None = None) -> list[dict]:
+    """Payloads of numbered messages after `after` (and before `before`), oldest first; a
+    rejected one is an empty stub, so readers see every number."""
+    messages = selectors.messages_numbered(
+        conversation_id=conversation_id,
+        after=after,
+        before=before,
+        limit=settings.CHAT_REPLAY_LIMIT,
+    )
+    return [
+        message_payload(m) if m.status == Message.Status.DELIVERED else retracted_payload(m)
+        for m in messages
+    ]
+
+
 @database_sync_to_async
 def _subscribe(user, conversation_id: int, since: int | None):
     participant = selectors.participant_get(user=user, conversation_id=conversation_id)
     if participant is None:
         raise ClientError("not_a_member", "no such conversation, or you are not in it")
     last_seq = participant.conversation.last_seq
-    replay = []
-    if since is not None:
-        messages = selectors.messages_delivered_after(
-            conversation_id=conversation_id, since=since, limit=settings.CHAT_REPLAY_LIMIT
-        )
-        replay = [message_payload(message) for message in messages]
-    return participant.translate, participant.reading_language, last_seq, replay
+    # A `since` beyond the conversation's end would silence the socket: read it as the end.
+    since = min(since, last_seq) if since is not None else None
+    replay = _numbered(conversation_id, since) if since is not None else []
+    return participant.translate, participant.reading_language, last_seq, since, replay
+
+
+_gap = database_sync_to_async(_numbered)
+_last_seqs = database_sync_to_async(selectors.conversations_last_seq)
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -64,7 +83,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.subscriptions: dict[int, Subscription] = {}
-        dispatch.bind_event_loop(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        broadcast.use_server_loop(loop)
+        dispatch.serve_in_process(loop)
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         # A client that offered subprotocols (a token client) must get one chosen back.
         offered = self.scope.get("subprotocols", [])
@@ -116,7 +137,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # replay already covered is skipped by sequence number in chat_message.
         await self.channel_layer.group_add(conversation_group(conversation), self.channel_name)
         try:
-            translate, language, last_seq, replay = await _subscribe(self.user, conversation, since)
+            translate, language, last_seq, since, replay = await _subscribe(
+                self.user, conversation, since
+            )
         except ClientError:
             if conversation not in self.subscriptions:
                 await self.channel_layer.group_discard(
@@ -148,7 +171,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def do_message_send(self, conversation: int, client_id: str, text: str) -> None:
         try:
-            message, created = await database_sync_to_async(services.check_message_submit)(
+            message, created = await database_sync_to_async(check_message_submit)(
                 user=self.user, conversation_id=conversation, client_id=client_id, text=text
             )
         except ClientError as error:
@@ -188,7 +211,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def do_translation_set(
         self, conversation: int, enabled: bool, language: str | None = None
     ) -> None:
-        await database_sync_to_async(services.check_translation_set)(
+        await database_sync_to_async(check_translation_set)(
             user=self.user, conversation_id=conversation, enabled=enabled, language=language
         )
 
@@ -217,16 +240,47 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "appeal.accepted", "id": id})
 
     async def do_ping(self, id: str | int | None = None) -> None:
-        await self.send_json({"type": "pong", "id": id})
+        """The heartbeat: fill whatever this socket missed (a broadcast lost in a Redis
+        restart, in a quiet conversation), then say where every conversation stands."""
+        latest = (
+            await _last_seqs(conversation_ids=list(self.subscriptions))
+            if self.subscriptions
+            else {}
+        )
+        for conversation, last_seq in latest.items():
+            subscription = self.subscriptions.get(conversation)
+            if subscription is not None and last_seq > subscription.last_seq:
+                await self._fill(conversation, subscription, before=last_seq + 1)
+        await self.send_json(
+            {
+                "type": "pong",
+                "id": id,
+                "conversations": {str(cid): seq for cid, seq in sorted(latest.items())},
+            }
+        )
 
     # --- channel-layer handlers ------------------------------------------------------------
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        payload = event["message"]
-        subscription = self.subscriptions.get(payload["conversation"])
-        if subscription is None or payload["seq"] <= subscription.last_seq:
-            return
-        await self._send_message("message.new", payload, subscription)
+        """Newly delivered messages of one conversation, in order. Each goes out in sequence:
+        one already sent is dropped, and a gap before one is filled from the database first."""
+        conversation = event["conversation"]
+        for payload in event["messages"]:
+            subscription = self.subscriptions.get(conversation)
+            if subscription is None or payload["seq"] <= subscription.last_seq:
+                continue
+            if payload["seq"] > subscription.last_seq + 1:
+                await self._fill(conversation, subscription, before=payload["seq"])
+            await self._send_message("message.new", payload, subscription)
+
+    async def _fill(self, conversation: int, subscription: Subscription, *, before: int) -> None:
+        """Send the numbered messages between what this socket has sent and `before`."""
+        while subscription.last_seq + 1 < before:
+            missing = await _gap(conversation, subscription.last_seq, before)
+            if not missing:
+                return
+            for payload in missing:
+                await self._send_message("message.new", payload, subscription)
 
     async def chat_update(self, event: dict[str, Any]) -> None:
         """A delivered message changed (a late translation, a backfill): resend this view."""

@@ -77,6 +77,9 @@ class Participant(models.Model):
 class Message(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        # Checked and translated; waits for the earlier messages of its conversation (the
+        # reorder buffer) before it takes a sequence number. See chat/services/delivery.py.
+        READY = "ready", "Ready, waiting for earlier messages"
         DELIVERED = "delivered", "Delivered"
         HELD = "held", "Held for review"
         BLOCKED = "blocked", "Blocked"
@@ -91,14 +94,18 @@ class Message(models.Model):
     client_id = models.CharField(max_length=64, help_text="The sender's id, for idempotency.")
     text = models.TextField()
     source_language = models.CharField(max_length=8, blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    # Not indexed on its own: the pipeline and the sweep read unfinished messages through the
+    # partial index below, and a status index would cost every state change a write.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Given when the message is delivered; orders the conversation and lets clients resume.
     seq = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=40, blank=True, help_text="Why held or blocked.")
     findings = models.JSONField(default=list, blank=True)
+    # The verdict of a READY message, kept until it is finalized in its turn.
+    decision = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the message was last handed to the pipeline again (null: only when it was stored).
+    requeued_at = models.DateTimeField(null=True, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -108,6 +115,14 @@ class Message(models.Model):
                 fields=["conversation", "seq"],
                 condition=Q(seq__isnull=False),
                 name="message_seq_per_conversation",
+            ),
+        ]
+        indexes = [
+            # The reorder buffer: a conversation's messages that are not final yet, in order.
+            models.Index(
+                fields=["conversation", "id"],
+                condition=Q(status__in=["pending", "ready"]),
+                name="message_unfinished",
             ),
         ]
 

@@ -1,5 +1,6 @@
 """The JSON shapes of messages on the socket (see docs/protocol.md)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from chat.models import Message, MessageTranslation
@@ -22,8 +23,13 @@ def translation_payload(translation: MessageTranslation) -> dict[str, Any]:
     }
 
 
-def message_payload(message: Message) -> dict[str, Any]:
-    """Everything about a delivered message, with the translations for every language."""
+def message_payload(
+    message: Message, translations: Iterable[MessageTranslation] | None = None
+) -> dict[str, Any]:
+    """Everything about a delivered message, with the translations for every language (the
+    given rows, else the message's own)."""
+    if translations is None:
+        translations = message.translations.all()
     return {
         "id": message.pk,
         "conversation": message.conversation_id,
@@ -34,7 +40,7 @@ def message_payload(message: Message) -> dict[str, Any]:
         "source_language": message.source_language,
         "status": message.status,
         "created_at": message.created_at.isoformat(),
-        "translations": {t.language: translation_payload(t) for t in message.translations.all()},
+        "translations": {t.language: translation_payload(t) for t in translations},
     }
 
 

@@ -1,14 +1,17 @@
 """Rate limits, shared through Redis when there is one (`limits` does the counting)."""
 
+import logging
 import threading
 
 # Imported here, whole, before any limiter exists: `limits` reads redis.__version__ on first
 # use, and a thread that finds the module half-imported by another reads "0.0.0" and refuses.
-import redis  # noqa: F401
+import redis
 from django.conf import settings
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _limiters: dict[str, MovingWindowRateLimiter] = {}
@@ -21,7 +24,18 @@ def _limiter(storage_uri: str) -> MovingWindowRateLimiter:
         return _limiters[storage_uri]
 
 
-def hit(action: str, key: str | int, *, rate: str) -> bool:
-    """Count one `action` for `key`; False when it is over `rate` (e.g. "20/10second")."""
+def hit(action: str, key: str | int, *, rate: str, fail_open: bool = False) -> bool:
+    """Count one `action` for `key`; False when it is over `rate` (e.g. "20/10second").
+
+    When the counters cannot be reached (Redis restarting), `fail_open` lets the action
+    through, logged, instead of raising: a chat keeps accepting messages (they are stored in
+    the database) through a Redis blip. Logins stay refused: they fail closed.
+    """
     limiter = _limiter(settings.REDIS_URL or "memory://")
-    return limiter.hit(parse(rate), "xlate", action, str(key))
+    try:
+        return limiter.hit(parse(rate), "xlate", action, str(key))
+    except (redis.RedisError, OSError) as error:
+        if not fail_open:
+            raise
+        logger.warning("rate limit %s unavailable (%s); letting it through", action, error)
+        return True

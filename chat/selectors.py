@@ -25,42 +25,27 @@ def conversations_for_user(*, user: AbstractBaseUser) -> QuerySet[Conversation]:
     )
 
 
-def messages_delivered_after(*, conversation_id: int, since: int, limit: int) -> list[Message]:
-    """Delivered messages after sequence number `since`, oldest first."""
+# The states a numbered message can be in: readers get a rejected one as an empty stub, so the
+# numbers they see stay 1, 2, 3 … with no holes.
+NUMBERED = (Message.Status.DELIVERED, Message.Status.REJECTED)
+
+
+def messages_numbered(
+    *, conversation_id: int, after: int, before: int | None = None, limit: int
+) -> list[Message]:
+    """Numbered messages with `after` < seq < `before`, oldest first."""
+    messages = Message.objects.filter(
+        conversation_id=conversation_id, seq__gt=after, status__in=NUMBERED
+    )
+    if before is not None:
+        messages = messages.filter(seq__lt=before)
     return list(
-        Message.objects.filter(
-            conversation_id=conversation_id,
-            status=Message.Status.DELIVERED,
-            seq__gt=since,
-        )
-        .select_related("sender")
-        .prefetch_related("translations")
-        .order_by("seq")[:limit]
+        messages.select_related("sender").prefetch_related("translations").order_by("seq")[:limit]
     )
 
 
-def reader_languages(*, conversation_id: int, exclude_user_id: int) -> set[str]:
-    """Reading languages of the members who opted in to translation, the sender excluded."""
-    readers = Participant.objects.filter(conversation_id=conversation_id, translate=True).exclude(
-        user_id=exclude_user_id
+def conversations_last_seq(*, conversation_ids: Iterable[int]) -> dict[int, int]:
+    """The latest sequence number of each conversation."""
+    return dict(
+        Conversation.objects.filter(pk__in=list(conversation_ids)).values_list("pk", "last_seq")
     )
-    return {reader.reading_language for reader in readers.select_related("user__profile")}
-
-
-def member_ids(*, conversation_id: int) -> Iterable[int]:
-    return Participant.objects.filter(conversation_id=conversation_id).values_list(
-        "user_id", flat=True
-    )
-
-
-def conversation_glossary(*, conversation_id: int) -> list[str]:
-    """Words translation keeps as written: the conversation's glossary and its members' names."""
-    conversation = Conversation.objects.filter(pk=conversation_id).first()
-    if conversation is None:
-        return []
-    names = Participant.objects.filter(conversation_id=conversation_id).values_list(
-        "user__username", "user__first_name"
-    )
-    terms = {str(term) for term in conversation.glossary if term}
-    terms.update(name for pair in names for name in pair if name)
-    return sorted(terms)

@@ -1,17 +1,25 @@
-"""Celery tasks: thin shells over chat.services, each with a stable name."""
+"""Background jobs, each a thin Celery task over one service, with a stable name.
+
+This module is the one registry of jobs: chat/dispatch.py runs them by name, as Celery tasks in
+the scale-out mode or on threads of the server process in the embedded mode. No task sets a time
+limit of its own: both come from settings (PIPELINE_TIME_LIMIT), because Celery refuses to
+queue a task whose own hard limit is below the global soft one.
+"""
 
 from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from chat import services
+from chat.services.delivery import conversation_release_ready
+from chat.services.pipeline import messages_process
+from chat.services.submission import messages_requeue_stale
+from chat.services.translations import message_translations_retry, participant_backfill
 
 # Only errors a retry can fix: the database or the broker was briefly out of reach.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
 @shared_task(
-    name="chat.process_message",
+    name="chat.process_messages",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
@@ -19,10 +27,22 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
     retry_backoff_max=60,
     max_retries=8,
 )
-def process_message(message_id: int) -> str | None:
-    """Run the delivery pipeline for one message; safe to repeat."""
-    message = services.message_process(message_id=message_id)
-    return message.status if message is not None else None
+def process_messages(message_ids: list[int]) -> int:
+    """Run the delivery pipeline for a few messages; safe to repeat."""
+    return messages_process(message_ids=message_ids)
+
+
+@shared_task(
+    name="chat.release_ready",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=8,
+)
+def release_ready(conversation_id: int) -> None:
+    """Deliver the messages of a conversation that waited as long as they may for an earlier
+    one."""
+    conversation_release_ready(conversation_id=conversation_id)
 
 
 @shared_task(
@@ -34,7 +54,7 @@ def process_message(message_id: int) -> str | None:
 )
 def retry_translations(message_id: int, attempt: int) -> int:
     """Try again the translations every provider failed when the message was delivered."""
-    return services.message_translations_retry(message_id=message_id, attempt=attempt)
+    return message_translations_retry(message_id=message_id, attempt=attempt)
 
 
 @shared_task(
@@ -46,13 +66,10 @@ def retry_translations(message_id: int, attempt: int) -> int:
 )
 def backfill_translations(participant_id: int) -> int:
     """Translate recent messages for a reader who just turned translation on."""
-    return services.participant_backfill(participant_id=participant_id)
+    return participant_backfill(participant_id=participant_id)
 
 
-@shared_task(name="chat.requeue_pending", time_limit=60)
-def requeue_pending() -> int:
-    """Hand messages that have waited too long (a lost task) to the pipeline again."""
-    ids = services.message_ids_pending(older_than_seconds=settings.PIPELINE_STALE_SECONDS)
-    for message_id in ids:
-        process_message.delay(message_id)
-    return len(ids)
+@shared_task(name="chat.requeue_pending")
+def requeue_pending(stale_seconds: int | None = None) -> int:
+    """The sweep: hand messages that waited too long (a lost task) to the pipeline again."""
+    return messages_requeue_stale(older_than_seconds=stale_seconds)

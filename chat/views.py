@@ -12,11 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chat import ratelimit, selectors
 from chat.errors import ClientError
-from chat.services import (
-    profile_bio_translated,
-    profile_bio_update,
-    profile_ensure,
-)
+from chat.services.profiles import profile_bio_translated, profile_bio_update, profile_ensure
 from chat.tokens import socket_token_issue
 from moderation.services import check_report_submit
 

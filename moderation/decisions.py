@@ -4,7 +4,7 @@ then the LLM scam score where it is worth paying for, through the policy in sett
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 
@@ -30,6 +30,31 @@ class Decision:
     score: ScoreResult | None = None
     # The scorer was asked and gave nothing usable: the deterministic verdict stands.
     score_failed: bool = False
+
+    @property
+    def withheld(self) -> bool:
+        """Blocked or held: no reader sees the message (yet)."""
+        return self.action in (Action.BLOCK, Action.HOLD)
+
+    def as_dict(self) -> dict:
+        """The decision as JSON, without the findings (stored beside it on the message)."""
+        return {
+            "action": str(self.action),
+            "reason": self.reason,
+            "score": asdict(self.score) if self.score is not None else None,
+            "score_failed": self.score_failed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, *, findings: list[dict]) -> "Decision":
+        score = data.get("score")
+        return cls(
+            action=Action(data["action"]),
+            reason=data.get("reason", ""),
+            findings=findings,
+            score=ScoreResult(**score) if score else None,
+            score_failed=bool(data.get("score_failed")),
+        )
 
 
 def stricter(current: Verdict, other: Verdict) -> Verdict:

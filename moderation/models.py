@@ -1,8 +1,11 @@
 """The moderation queue: cases, user reports, sanctions, and the audit trail of decisions."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ModerationCase(models.Model):
@@ -109,6 +112,20 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"Standing of {self.user_id}"
+
+    def send_refusal(self, now: datetime | None = None) -> tuple[str, str] | None:
+        """Why this user may not send messages now, as (code, detail); None when they may.
+
+        The one rule for "is this user allowed to send": the socket, the API and the admin
+        all ask here.
+        """
+        if self.banned_at is not None:
+            return "banned", "this account is banned from sending messages"
+        now = now or timezone.now()
+        if self.muted_until is not None and self.muted_until > now:
+            until = self.muted_until.isoformat(timespec="seconds")
+            return "muted", f"you are muted until {until}"
+        return None
 
 
 class AuditEvent(models.Model):

@@ -72,9 +72,14 @@ def score_key(text: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def scoring_available() -> bool:
+    """True when an LLM is configured to score messages (not in the offline mode)."""
+    return any(isinstance(p, LLMProvider) for p in get_chain())
+
+
 def score_available_text(text: str, *, context: CallContext) -> ScoreResult | None:
     """The score of `text`, or None when no LLM is configured (the offline mode)."""
-    if not any(isinstance(p, LLMProvider) for p in get_chain()):
+    if not scoring_available():
         return None
     return score_text(text, context=context)
 

@@ -25,8 +25,9 @@ def make_user(db):
 
 @pytest.fixture
 def make_conversation(db):
+    from chat.context import conversation_context_forget
     from chat.models import Conversation, Participant
-    from chat.services import conversation_start
+    from chat.services.conversations import conversation_start
 
     def make(*users, translate_for=()):
         kind = Conversation.Kind.DIRECT if len(users) == 2 else Conversation.Kind.GROUP
@@ -34,6 +35,7 @@ def make_conversation(db):
         Participant.objects.filter(
             conversation=conversation, user__in=[u.pk for u in translate_for]
         ).update(translate=True)
+        conversation_context_forget(conversation.pk)
         return conversation
 
     return make

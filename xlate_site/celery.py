@@ -10,9 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xlate_site.settings")
 app = Celery("xlate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.conf.beat_schedule = {
-    "requeue-stale-pending": {"task": "chat.requeue_pending", "schedule": 60.0},
-}
 
 
 @worker_process_init.connect

@@ -168,9 +168,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = _env_int("PIPELINE_TIME_LIMIT", 120)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, 1)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
+# Redis hands a task that was never acknowledged to another worker after this long. It must be
+# longer than any countdown (a translation retry waits up to 30 minutes), or those tasks run
+# twice; a pipeline task a dead worker held is found sooner, by the sweep.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The sweep: pending messages whose hand-off was lost are queued again (run `celery beat`).
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-pending": {
+        "task": "chat.requeue_pending",
+        "schedule": float(_env_int("PIPELINE_SWEEP_SECONDS", 60)),
+    },
+}
+# Celery's Django fix-up closes the database connection around every task unless this is set,
+# which made DB_CONN_MAX_AGE do nothing in workers (a new PostgreSQL backend per message).
+# Connections are still dropped when Django finds them obsolete or broken.
+CELERY_DB_REUSE_MAX = _env_int("CELERY_DB_REUSE_MAX", 1000)
+# A worker that loses Redis (a restart) keeps retrying to reconnect instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # --- Chat ----------------------------------------------------------------------------------
 
@@ -180,8 +200,15 @@ CHAT_REPLAY_LIMIT = _env_int("CHAT_REPLAY_LIMIT", 500)
 CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "20/10second")
 LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
 SOCKET_TOKEN_MAX_AGE = _env_int("SOCKET_TOKEN_MAX_AGE", 300)
-# Messages still pending this long are handed to the pipeline again by `requeue_pending`.
-PIPELINE_STALE_SECONDS = _env_int("PIPELINE_STALE_SECONDS", 300)
+# Messages pending this long since they were last handed to the pipeline are handed over again
+# by the sweep. A pipeline task cannot run longer than its hard time limit, so a message older
+# than that was lost (a worker died holding it), or is queued behind a backlog.
+PIPELINE_STALE_SECONDS = _env_int("PIPELINE_STALE_SECONDS", CELERY_TASK_TIME_LIMIT)
+# The longest a message ready for delivery waits for an earlier one of its conversation that
+# is still being checked or translated (counted from when the earlier one was accepted).
+PIPELINE_ORDER_WAIT = _env_int("PIPELINE_ORDER_WAIT", 30)
+# Embedded mode: threads of the server process that run the pipeline and other jobs.
+PIPELINE_THREADS = _env_int("PIPELINE_THREADS", 4)
 
 # ISO 639-1 codes a reader can choose and the pipeline translates into.
 SUPPORTED_LANGUAGES = _env_list("SUPPORTED_LANGUAGES", "en,es,fr,de,it,pt")

@@ -175,7 +175,7 @@ async def test_a_bad_frame_gets_an_error_and_changes_nothing(pair, raw, code):
     error = await receive_type(a, "error")
     assert error["code"] == code and error["detail"]
     await a.send_json_to({"type": "ping", "id": 7})
-    assert await receive_type(a, "pong") == {"type": "pong", "id": 7}
+    assert await receive_type(a, "pong") == {"type": "pong", "id": 7, "conversations": {}}
     assert await database_sync_to_async(Message.objects.count)() == 0
     await close(a)
 

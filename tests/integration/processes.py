@@ -76,6 +76,14 @@ class ProcessGroup:
         self.wait_for_log(name, "ready.")
         return process
 
+    def beat(self, name: str) -> subprocess.Popen:
+        """The scheduler that queues the sweep (chat.requeue_pending)."""
+        return self._start(
+            name,
+            [str(BIN / "celery"), "-A", "xlate_site", "beat", "--loglevel", "INFO",
+             "--schedule", str(self.logdir / f"{name}-schedule")],
+        )  # fmt: skip
+
     def wait_for_log(self, name: str, needle: str, timeout: float = 60) -> None:
         path = self.logdir / f"{name}.log"
         deadline = time.monotonic() + timeout

@@ -322,7 +322,7 @@ def test_approving_a_held_message_delivers_it_live_and_is_audited(mod_client, pa
     event = AuditEvent.objects.get(action="approve")
     assert event.actor == moderator and event.case == case and event.message == message
     broadcast = receive()
-    assert broadcast["type"] == "chat.message" and broadcast["message"]["id"] == message.pk
+    assert broadcast["type"] == "chat.message" and broadcast["messages"][0]["id"] == message.pk
 
 
 @decides

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from chat.errors import ClientError
 from chat.models import Message
-from chat.services import check_message_submit
+from chat.services.submission import check_message_submit
 from moderation.models import AuditEvent, ModerationCase, Report, Standing
 from moderation.services import case_approve, case_reject
 from tests.chat.socket_client import (

@@ -5,7 +5,10 @@ from the <message> fence, and answers with the offline lexicon translation, so t
 in the target language for the words the lexicon knows (tests use such sentences).
 """
 
+import random
 import re
+import threading
+import time
 
 from tests.support.llm_server import LLMRequest
 from translation.offline import offline_translate
@@ -60,3 +63,26 @@ def scorer(request: LLMRequest) -> str:
 def placeholder_dropper(request: LLMRequest) -> str:
     """A model that loses the ⟦n⟧ placeholders (and otherwise translates)."""
     return re.sub(r"\s*⟦\d+⟧", "", translator(request))
+
+
+def jittery_translator(request: LLMRequest) -> str:
+    """`translator` after a random pause of up to a quarter second: pipeline runs of
+    consecutive messages finish in any order."""
+    time.sleep(random.uniform(0, 0.25))
+    return translator(request)
+
+
+_slow_seen: set[str] = set()
+_slow_lock = threading.Lock()
+
+
+def slow_once_translator(request: LLMRequest) -> str:
+    """`translator`, but the first request for a text containing SLOW takes 1.5 s, so a test
+    can kill the worker that waits for it."""
+    _, _, text = prompt_parts(request)
+    with _slow_lock:
+        first = "SLOW" in text and text not in _slow_seen
+        _slow_seen.add(text)
+    if first:
+        time.sleep(1.5)
+    return translator(request)

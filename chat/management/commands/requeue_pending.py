@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from chat.dispatch import enqueue_pipeline
-from chat.services import message_ids_pending
+from chat.services.submission import messages_requeue_stale
 
 
 class Command(BaseCommand):
@@ -14,7 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--older-than", type=int, default=settings.PIPELINE_STALE_SECONDS)
 
     def handle(self, *args, older_than: int, **options) -> None:
-        ids = message_ids_pending(older_than_seconds=older_than)
-        for message_id in ids:
-            enqueue_pipeline(message_id)
-        self.stdout.write(f"requeued {len(ids)} message(s)")
+        count = messages_requeue_stale(older_than_seconds=older_than)
+        self.stdout.write(f"requeued {count} message(s)")

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from chat.context import conversation_context_forget
 from chat.models import Conversation, Participant, Profile
-from chat.services import conversation_start
+from chat.services.conversations import conversation_start
 
 DEMO_USERS = (("alice", "en", "US"), ("bruno", "es", "ES"))
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 shared = conversation_start(users=users)
             # Bruno reads Alice in Spanish from the start; Alice can opt in from the page.
             Participant.objects.filter(conversation=shared, user=users[1]).update(translate=True)
+            conversation_context_forget(shared.pk)
         self.stdout.write("Demo ready. Log in at http://127.0.0.1:8000/ as:")
         for username, language, _ in DEMO_USERS:
             self.stdout.write(f"  {username} / {password}   (reads {language})")

@@ -1,10 +1,11 @@
-"""The delivery pipeline and the submission service, called directly."""
+"""The delivery pipeline, called directly: checks, translations, the verdict."""
 
 import pytest
 
 from chat.errors import ClientError
 from chat.models import Message, MessageTranslation
-from chat.services import check_message_submit, message_ids_pending, message_process
+from chat.services.pipeline import messages_process
+from chat.services.submission import check_message_submit
 from translation.models import CachedTranslation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,11 +70,24 @@ def test_running_the_pipeline_again_changes_nothing(trio):
     ana, conversation = trio
     message, _ = submit(ana, conversation, "a", "hello")
 
-    again = message_process(message_id=message.pk)
+    assert messages_process(message_ids=[message.pk]) == 0
 
-    assert again.seq == 1 and again.status == Message.Status.DELIVERED
+    message.refresh_from_db()
+    assert message.seq == 1 and message.status == Message.Status.DELIVERED
     assert MessageTranslation.objects.count() == 2
-    assert message_process(message_id=10**9) is None
+    assert messages_process(message_ids=[10**9]) == 0
+
+
+def test_without_a_reader_who_translates_the_language_is_not_detected(make_user, make_conversation):
+    """Detection is paid only where its answer is used: choosing what to translate into."""
+    ana, bea = make_user(language="en"), make_user(language="es")
+    conversation = make_conversation(ana, bea)
+
+    message, _ = submit(ana, conversation, "a", "Bonjour, comment allez-vous aujourd'hui ?")
+
+    message.refresh_from_db()
+    assert message.status == Message.Status.DELIVERED and message.source_language == ""
+    assert not message.translations.exists()
 
 
 def test_a_repeated_client_id_in_another_conversation_is_refused(trio, make_conversation):
@@ -84,13 +98,3 @@ def test_a_repeated_client_id_in_another_conversation_is_refused(trio, make_conv
     with pytest.raises(ClientError) as error:
         submit(ana, other, "x", "hello")
     assert error.value.code == "client_id_reused"
-
-
-def test_pending_messages_are_listed_for_requeueing(trio):
-    ana, conversation = trio
-    stuck = Message.objects.create(conversation=conversation, sender=ana, client_id="s", text="x")
-
-    assert message_ids_pending(older_than_seconds=0) == [stuck.pk]
-    assert message_ids_pending(older_than_seconds=3600) == []
-    message_process(message_id=stuck.pk)
-    assert message_ids_pending(older_than_seconds=0) == []

@@ -1,0 +1,306 @@
+"""Ordered finalization: the reorder buffer, sequence numbers and the broadcast.
+
+The pipeline's work runs in parallel (threads, Celery workers) and finishes in any order, but a
+conversation's messages must reach readers in the order the server accepted them (their primary
+keys), numbered 1, 2, 3 … with no holes. So only finalization is ordered:
+
+- A message to block or hold is final at once: it takes no number and no reader sees it, so it
+  never waits and never makes a later message wait.
+- A message to deliver takes the next number only when every earlier message of its
+  conversation is final. Until then it waits in the database as READY, with its verdict and its
+  translations stored, and whoever finalizes the earlier message delivers it too, in the same
+  transaction.
+- An earlier message still pending holds later ones back for at most PIPELINE_ORDER_WAIT
+  seconds after it was accepted; then they go first (a job is scheduled for that moment), and
+  it takes a later number when it finishes.
+
+Every step runs under the conversation row's lock, so a worker that parks a message as READY
+has committed before the worker finalizing its predecessor looks for it, and no wake-up is lost.
+"""
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from chat.broadcast import broadcast_on_commit, conversation_group, user_group
+from chat.dispatch import enqueue
+from chat.models import Conversation, Message, MessageTranslation
+from chat.payloads import message_payload
+from chat.services.translations import translation_retry_schedule
+from moderation.cases import audit, case_open_for_message, repeat_offender_check
+from moderation.decisions import Decision
+from moderation.models import AuditEvent
+from moderation.policy import Action
+from translation.services import SKIPPED, UNAVAILABLE, Translation
+
+UNFINISHED = (Message.Status.PENDING, Message.Status.READY)
+
+# Threads of one process finalize one at a time: in the embedded mode SQLite has a single
+# writer anyway, and queueing here keeps the socket thread's inserts from queueing behind
+# several pipeline threads on the file lock. Reentrant: a finalization may run a job inline.
+_finalizing = threading.RLock()
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the pipeline decided for one pending message."""
+
+    message: Message
+    source_language: str
+    decision: Decision
+    translations: list[Translation] = field(default_factory=list)
+
+    @property
+    def retry_translations(self) -> bool:
+        return any(t.status == UNAVAILABLE and t.retryable for t in self.translations)
+
+    @property
+    def budget_spent(self) -> bool:
+        return any(t.status == SKIPPED for t in self.translations)
+
+
+def outcomes_finalize(outcomes: Sequence[Outcome]) -> None:
+    """Finalize what the pipeline decided, in one transaction, each conversation in turn."""
+    by_conversation: dict[int, dict[int, Outcome]] = defaultdict(dict)
+    for outcome in outcomes:
+        by_conversation[outcome.message.conversation_id][outcome.message.pk] = outcome
+    if not by_conversation:
+        return
+    with _finalizing, transaction.atomic():
+        # Conversations are locked in one order, so two workers never deadlock.
+        for conversation_id in sorted(by_conversation):
+            _finalize(conversation_id, by_conversation[conversation_id])
+
+
+def conversation_release_ready(*, conversation_id: int) -> None:
+    """Deliver the READY messages of a conversation whose turn has come (the wait for an
+    earlier message ended, or the sweep found them)."""
+    with _finalizing, transaction.atomic():
+        _finalize(conversation_id, {})
+
+
+def message_deliver_now(*, message: Message, placeholders: Sequence[Translation]) -> None:
+    """Deliver a message out of the pipeline's turn (a moderator released it): the next
+    number, now. Call inside a transaction that holds the message row."""
+    last_seq = _lock_conversation(message.conversation_id)
+    item = _Delivery(message, new=list(placeholders), stored=True, retry=bool(placeholders))
+    _deliver(message.conversation_id, last_seq, [item])
+
+
+@dataclass(slots=True)
+class _Delivery:
+    message: Message
+    # The pipeline's verdict (None for a moderator's release, audited by the moderation
+    # service) and the translation rows to create.
+    decision: Decision | None = None
+    new: list[Translation] = field(default_factory=list)
+    # The message has translation rows already (it was parked, or held before a release).
+    stored: bool = False
+    retry: bool = False
+    budget_spent: bool = False
+
+
+def _lock_conversation(conversation_id: int) -> int | None:
+    return (
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation_id)
+        .values_list("last_seq", flat=True)
+        .first()
+    )
+
+
+def _finalize(conversation_id: int, mine: dict[int, Outcome]) -> None:
+    last_seq = _lock_conversation(conversation_id)
+    if last_seq is None:
+        return  # the conversation was deleted
+    queue = list(
+        Message.objects.filter(conversation_id=conversation_id, status__in=UNFINISHED)
+        .select_related("sender")
+        .order_by("pk")
+    )
+    patience = timezone.now() - timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
+    deliver: list[_Delivery] = []
+    park: list[tuple[Message, Outcome]] = []
+    waiting_for: Message | None = None
+    ready_behind = False
+    for message in queue:
+        # Only a message still pending takes this run's verdict: a repeat run finds it final
+        # or parked already, with the verdict that was stored first.
+        outcome = mine.get(message.pk) if message.status == Message.Status.PENDING else None
+        if outcome is not None and outcome.decision.withheld:
+            _withhold(message, outcome)
+        elif waiting_for is None:
+            if outcome is not None:
+                deliver.append(_from_outcome(message, outcome))
+            elif message.status == Message.Status.READY:
+                deliver.append(_from_parked(message))
+            elif message.created_at > patience:
+                waiting_for = message
+            # else: pending past the wait; later messages go first.
+        elif outcome is not None:
+            park.append((message, outcome))
+            ready_behind = True
+        elif message.status == Message.Status.READY:
+            ready_behind = True
+    if deliver:
+        _deliver(conversation_id, last_seq, deliver)
+    for message, outcome in park:
+        _park(message, outcome)
+    if waiting_for is not None and ready_behind:
+        wait_ends = waiting_for.created_at + timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
+        countdown = max((wait_ends - timezone.now()).total_seconds(), 0) + 0.05
+        transaction.on_commit(
+            lambda: enqueue(
+                "chat.release_ready", countdown=countdown, conversation_id=conversation_id
+            )
+        )
+
+
+def _apply(message: Message, outcome: Outcome) -> None:
+    message.source_language = outcome.source_language
+    message.findings = outcome.decision.findings
+    message.reason = outcome.decision.reason
+
+
+def _rows(message: Message, translations: Sequence[Translation]) -> list[MessageTranslation]:
+    return [
+        MessageTranslation(
+            message=message,
+            language=t.language,
+            status=t.status,
+            reason=t.reason,
+            text=t.text,
+            provider=t.provider,
+            model=t.model,
+            from_cache=t.from_cache,
+            cost_usd=t.cost_usd,
+        )
+        for t in translations
+    ]
+
+
+def _from_outcome(message: Message, outcome: Outcome) -> _Delivery:
+    _apply(message, outcome)
+    return _Delivery(
+        message,
+        decision=outcome.decision,
+        new=outcome.translations,
+        retry=outcome.retry_translations,
+        budget_spent=outcome.budget_spent,
+    )
+
+
+def _from_parked(message: Message) -> _Delivery:
+    stored = message.decision or {}
+    return _Delivery(
+        message,
+        decision=Decision.from_dict(stored, findings=message.findings),
+        stored=True,
+        retry=bool(stored.get("retry")),
+        budget_spent=bool(stored.get("budget_spent")),
+    )
+
+
+def _park(message: Message, outcome: Outcome) -> None:
+    """Store a deliverable message's verdict and translations; it waits for its turn."""
+    _apply(message, outcome)
+    message.status = Message.Status.READY
+    message.decision = outcome.decision.as_dict() | {
+        "retry": outcome.retry_translations,
+        "budget_spent": outcome.budget_spent,
+    }
+    message.save(update_fields=["status", "decision", "source_language", "findings", "reason"])
+    MessageTranslation.objects.bulk_create(_rows(message, outcome.translations))
+
+
+def _withhold(message: Message, outcome: Outcome) -> None:
+    """Block or hold: final at once, no number, seen by nobody but a moderator and the sender
+    (who is told why)."""
+    decision = outcome.decision
+    blocked = decision.action == Action.BLOCK
+    _apply(message, outcome)
+    message.status = Message.Status.BLOCKED if blocked else Message.Status.HELD
+    message.finalized_at = timezone.now()
+    message.save(update_fields=["status", "source_language", "findings", "reason", "finalized_at"])
+    MessageTranslation.objects.bulk_create(_rows(message, outcome.translations))
+    _record(message, decision)
+    sender_notice(message, "message.blocked" if blocked else "message.held", reason=decision.reason)
+    if blocked:
+        repeat_offender_check(user_id=message.sender_id)
+
+
+def _record(message: Message, decision: Decision) -> None:
+    """The moderation records a verdict leaves: a failed score, a case to review."""
+    if decision.score_failed:
+        audit(AuditEvent.Action.SCORE_FAILED, message=message)
+    if decision.action != Action.ALLOW:
+        case_open_for_message(
+            message=message,
+            verdict=str(decision.action),
+            reason=decision.reason,
+            findings=decision.findings,
+            score=decision.score,
+        )
+
+
+def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) -> None:
+    """Number the messages in order, store them delivered, and broadcast them after commit as
+    one event (readers receive them in this order)."""
+    now = timezone.now()
+    stored: dict[int, list[MessageTranslation]] = defaultdict(list)
+    if with_rows := [item.message.pk for item in items if item.stored]:
+        for row in MessageTranslation.objects.filter(message_id__in=with_rows):
+            stored[row.message_id].append(row)
+    created: list[MessageTranslation] = []
+    payloads = []
+    for item in items:
+        message = item.message
+        last_seq += 1
+        message.seq = last_seq
+        message.status = Message.Status.DELIVERED
+        message.decision = None
+        message.finalized_at = now
+        message.save(
+            update_fields=[
+                "seq", "status", "decision", "finalized_at", "source_language", "findings",
+                "reason",
+            ]
+        )  # fmt: skip
+        rows = _rows(message, item.new)
+        created += rows
+        if item.decision is not None:
+            _record(message, item.decision)
+        if item.budget_spent:
+            sender_notice(message, "notice", code="translation_budget_exceeded")
+        if item.retry:
+            translation_retry_schedule(message.pk, attempt=0)
+        payloads.append(message_payload(message, rows + stored.get(message.pk, [])))
+    MessageTranslation.objects.bulk_create(created, ignore_conflicts=True)
+    Conversation.objects.filter(pk=conversation_id).update(last_seq=last_seq)
+    broadcast_on_commit(
+        conversation_group(conversation_id),
+        {"type": "chat.message", "conversation": conversation_id, "messages": payloads},
+    )
+
+
+def sender_notice(message: Message, frame_type: str, **fields) -> None:
+    """A frame for the sender's sockets only, after commit."""
+    broadcast_on_commit(
+        user_group(message.sender_id),
+        {
+            "type": "chat.notice",
+            "frame": {
+                "type": frame_type,
+                "conversation": message.conversation_id,
+                "id": message.pk,
+                "client_id": message.client_id,
+                **fields,
+            },
+        },
+    )

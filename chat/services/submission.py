@@ -1,0 +1,143 @@
+"""Where a message is born: validated, stored as pending, acknowledged, and queued.
+
+The pending row is the outbox. It is stored before the sender hears "accepted", and whatever
+happens to the hand-off afterwards (a broker that refuses the publish, a worker that dies
+holding the task), the row stays pending until a pipeline run finalizes it. Three paths hand it
+over again, all through `messages_requeue`: the publish retry in chat/dispatch.py, a resend by
+the client (same client_id), and the sweep (`messages_requeue_stale`, every minute).
+"""
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Subquery
+from django.utils import timezone
+
+from chat import ratelimit
+from chat.dispatch import enqueue
+from chat.errors import ClientError
+from chat.models import Message, Participant
+from moderation.models import Standing
+
+CLIENT_ID_MAX = 64
+# Messages handed to one pipeline task by a requeue.
+REQUEUE_BATCH = 20
+# At most this many messages are requeued by one sweep; the next sweep takes the rest.
+SWEEP_LIMIT = 5000
+
+
+def check_message_submit(
+    *, user: AbstractBaseUser, conversation_id: int, client_id: str, text: str
+) -> tuple[Message, bool]:
+    """Validate and store a submission as pending; returns (message, created).
+
+    Idempotent on (sender, client_id): a repeat returns the first message, and queues it again
+    if it is still pending (its first hand-off may have been lost). One query checks
+    membership, sanctions and the client id together; one INSERT stores the message.
+    """
+    if not client_id or len(client_id) > CLIENT_ID_MAX:
+        raise ClientError("invalid_field", f"client_id must be 1 to {CLIENT_ID_MAX} characters")
+    earlier = Message.objects.filter(sender_id=user.pk, client_id=client_id)
+    row = (
+        Participant.objects.filter(user_id=user.pk, conversation_id=conversation_id)
+        .annotate(existing=Subquery(earlier.values("pk")[:1]))
+        .values_list("existing", "user__standing__banned_at", "user__standing__muted_until")
+        .first()
+    )
+    if row is None:
+        if earlier.exclude(conversation_id=conversation_id).exists():
+            raise ClientError("client_id_reused", "client_id was used for another conversation")
+        raise ClientError("not_a_member", "no such conversation, or you are not in it")
+    existing_id, banned_at, muted_until = row
+    if existing_id is not None:
+        return _repeat(Message.objects.get(pk=existing_id), conversation_id), False
+    if not text.strip():
+        raise ClientError("empty_message", "the message text is empty")
+    if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
+        raise ClientError(
+            "message_too_long",
+            f"the message is longer than {settings.CHAT_MAX_MESSAGE_CHARS} characters",
+        )
+    refusal = Standing(banned_at=banned_at, muted_until=muted_until).send_refusal()
+    if refusal is not None:
+        raise ClientError(*refusal)
+    if not ratelimit.hit("message", user.pk, rate=settings.CHAT_RATE_LIMIT, fail_open=True):
+        raise ClientError("rate_limited", "too many messages; slow down")
+    return do_message_submit(
+        user=user, conversation_id=conversation_id, client_id=client_id, text=text
+    )
+
+
+def _repeat(message: Message, conversation_id: int) -> Message:
+    if message.conversation_id != conversation_id:
+        raise ClientError("client_id_reused", "client_id was used for another conversation")
+    if message.status == Message.Status.PENDING:
+        messages_requeue([message.pk])
+    return message
+
+
+def do_message_submit(
+    *, user: AbstractBaseUser, conversation_id: int, client_id: str, text: str
+) -> tuple[Message, bool]:
+    """Store the message (one INSERT) and queue it once stored."""
+    fields = {
+        "conversation_id": conversation_id,
+        "sender_id": user.pk,
+        "client_id": client_id,
+        "text": text,
+    }
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint, so a duplicate leaves the caller's intact
+                message = Message.objects.create(**fields)
+        else:
+            # A single statement commits by itself: no BEGIN and COMMIT round trips.
+            message = Message.objects.create(**fields)
+    except IntegrityError:
+        # The same client id raced in on another connection: the first one wins.
+        return Message.objects.get(sender_id=user.pk, client_id=client_id), False
+    transaction.on_commit(lambda: enqueue("chat.process_messages", message_ids=[message.pk]))
+    return message, True
+
+
+def messages_requeue(message_ids: Sequence[int]) -> None:
+    """Hand pending messages to the pipeline again (the one requeue path)."""
+    if not message_ids:
+        return
+    Message.objects.filter(pk__in=message_ids).update(requeued_at=timezone.now())
+    for start in range(0, len(message_ids), REQUEUE_BATCH):
+        batch = list(message_ids[start : start + REQUEUE_BATCH])
+        transaction.on_commit(
+            lambda batch=batch: enqueue("chat.process_messages", message_ids=batch)
+        )
+
+
+def messages_requeue_stale(*, older_than_seconds: int | None = None) -> int:
+    """The sweep: requeue messages pending longer than PIPELINE_STALE_SECONDS since they were
+    last handed over, and release READY messages whose wait is over but whose release job was
+    lost. Returns how many messages were requeued."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.PIPELINE_STALE_SECONDS
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    stale = Q(requeued_at__lte=cutoff) | Q(requeued_at__isnull=True, created_at__lte=cutoff)
+    ids = list(
+        Message.objects.filter(stale, status=Message.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    messages_requeue(ids)
+    overdue = now - timedelta(seconds=settings.PIPELINE_ORDER_WAIT + 5)
+    waiting = (
+        Message.objects.filter(status=Message.Status.READY, created_at__lte=overdue)
+        .values_list("conversation_id", flat=True)
+        .distinct()
+    )
+    for conversation_id in waiting:
+        transaction.on_commit(
+            lambda cid=conversation_id: enqueue("chat.release_ready", conversation_id=cid)
+        )
+    return len(ids)
