@@ -62,6 +62,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--conversations", type=int, default=100)
     parser.add_argument("--asgi", type=int, default=1, help="uvicorn processes (xlate-scaleout)")
     parser.add_argument("--workers", type=int, default=2, help="Celery workers (xlate-scaleout)")
+    parser.add_argument(
+        "--pool",
+        default="threads:4",
+        help="each worker's pool and concurrency, as in docs/operations.md (prefork:1, solo)",
+    )
     parser.add_argument("--warmup", type=int, default=10, help="messages before the window")
     parser.add_argument("--behind-ms", type=float, default=10.0, help="lateness that counts")
     parser.add_argument("--max-chars", type=int, default=300, help="longest corpus text used")
@@ -249,7 +254,9 @@ def run_one(args, sitting: targets.Sitting, target: str, rate: float | None) -> 
     try:
         # Idle mode measures one ASGI process and needs no pipeline.
         asgi, workers = (1, 0) if args.idle else (args.asgi, args.workers)
-        running = targets.start(sitting, target, run_dir, asgi=asgi, workers=workers)
+        running = targets.start(
+            sitting, target, run_dir, asgi=asgi, workers=workers, pool=args.pool
+        )
     except Exception as error:
         record["error"] = f"start failed: {error!r}"
         for log in sorted(run_dir.glob("*.log")):

@@ -3,8 +3,9 @@
   floor-pubsub    bench/floor on RedisPubSubChannelLayer, one uvicorn process
   floor-memory    bench/floor on InMemoryChannelLayer, one uvicorn process
   xlate-scaleout  xlate on PostgreSQL + Redis: `--asgi` uvicorn processes, `--workers` Celery
-                  workers (concurrency 1); a database cloned from a migrated, seeded template
-                  per run, and Redis flushed before each run (no stale tasks or cache)
+                  workers (`--pool`, threads:4 by default); a database cloned from a migrated,
+                  seeded template per run, and Redis flushed before each run (no stale tasks
+                  or cache)
   xlate-embedded  xlate with no REDIS_URL: SQLite (a copy of a migrated, seeded template file
                   per run), in-memory layer, pipeline in-process; one uvicorn process
 
@@ -173,14 +174,17 @@ def _uvicorn(app: str, port: int) -> list[str]:
     ]
 
 
-def _worker(index: int, run: int) -> list[str]:
+def _worker(index: int, run: int, pool: str) -> list[str]:
+    kind, _, concurrency = pool.partition(":")
     return [
         str(BIN / "celery"),
         "-A",
         "xlate_site",
         "worker",
+        "--pool",
+        kind,
         "--concurrency",
-        "1",
+        concurrency or "1",
         "--hostname",
         f"bench{run}-{index}@%h",
         "--without-gossip",
@@ -206,7 +210,9 @@ def _mint_tokens(env: dict[str, str], run_dir: Path) -> list[dict]:
     return json.loads(tokens.read_text())
 
 
-def start(sitting: Sitting, name: str, run_dir: Path, *, asgi: int, workers: int) -> Running:
+def start(
+    sitting: Sitting, name: str, run_dir: Path, *, asgi: int, workers: int, pool: str = "threads:4"
+) -> Running:
     """Start a fresh instance of target `name`; on failure its processes are already stopped."""
     sitting.runs += 1
     run = sitting.runs
@@ -235,7 +241,7 @@ def start(sitting: Sitting, name: str, run_dir: Path, *, asgi: int, workers: int
             running.urls.append(f"ws://127.0.0.1:{port}/ws/chat/")
         for i in range(workers):
             log = run_dir / f"worker-{i}.log"
-            running.workers.append(proc.start(_worker(i, run), env=env, log=log))
+            running.workers.append(proc.start(_worker(i, run, pool), env=env, log=log))
             running.logs.append(log)
         for port, process in zip(ports, running.asgi, strict=True):
             wait_for_port(port, timeout=60, process=process)

@@ -3,7 +3,7 @@
 import hashlib
 import re
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from translation.models import CachedTranslation
@@ -26,13 +26,19 @@ def cache_key(
 
 
 def cache_get(key: str) -> CachedTranslation | None:
-    """Return the cached row for key and count the hit, or None on a miss."""
-    entry = CachedTranslation.objects.filter(key=key).first()
-    if entry is not None:
-        CachedTranslation.objects.filter(pk=entry.pk).update(
-            hits=F("hits") + 1, last_used_at=timezone.now()
+    """Return the cached entry for key and count the hit (one statement), or None on a miss."""
+    table = CachedTranslation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET hits = hits + 1, last_used_at = %s WHERE key = %s "
+            "RETURNING text, provider, model",
+            [timezone.now(), key],
         )
-    return entry
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    text, provider, model = row
+    return CachedTranslation(key=key, text=text, provider=provider, model=model)
 
 
 def cache_put(

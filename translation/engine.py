@@ -122,6 +122,11 @@ def _segment(
     text: str, source: str, target: str, terms: tuple[str, ...], context, plain: bool
 ) -> Translated:
     chain = get_chain()
+    if all(provider.is_demo for provider in chain):
+        # A lexicon lookup costs microseconds: storing it in the shared cache would cost a
+        # database write per new text, and looking it up a round trip, for nothing.
+        result = chain[0].translate(text, source=source, target=target, glossary=terms)
+        return Translated(result.text, result.provider, result.model, from_cache=False)
     namespace = chain[0].cache_namespace()
     version = f"{namespace}:{settings.TRANSLATION_PROMPT_VERSION}" + (":plain" if plain else "")
     key = cache_key(text=text, source=source, target=target, prompt_version=version, glossary=terms)

@@ -18,6 +18,7 @@ Every step runs under the conversation row's lock, so a worker that parks a mess
 has committed before the worker finalizing its predecessor looks for it, and no wake-up is lost.
 """
 
+import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chat.broadcast import broadcast_on_commit, conversation_group, user_group
@@ -41,10 +42,15 @@ from translation.services import SKIPPED, UNAVAILABLE, Translation
 
 UNFINISHED = (Message.Status.PENDING, Message.Status.READY)
 
-# Threads of one process finalize one at a time: in the embedded mode SQLite has a single
+# On SQLite (the embedded mode) threads of one process finalize one at a time: it has a single
 # writer anyway, and queueing here keeps the socket thread's inserts from queueing behind
-# several pipeline threads on the file lock. Reentrant: a finalization may run a job inline.
-_finalizing = threading.RLock()
+# several pipeline threads on the file lock. PostgreSQL's row locks need no help. Reentrant: a
+# finalization may run a job inline.
+_sqlite_writer = threading.RLock()
+
+
+def _one_writer():
+    return _sqlite_writer if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
 @dataclass(slots=True)
@@ -72,7 +78,7 @@ def outcomes_finalize(outcomes: Sequence[Outcome]) -> None:
         by_conversation[outcome.message.conversation_id][outcome.message.pk] = outcome
     if not by_conversation:
         return
-    with _finalizing, transaction.atomic():
+    with _one_writer(), transaction.atomic():
         # Conversations are locked in one order, so two workers never deadlock.
         for conversation_id in sorted(by_conversation):
             _finalize(conversation_id, by_conversation[conversation_id])
@@ -81,7 +87,7 @@ def outcomes_finalize(outcomes: Sequence[Outcome]) -> None:
 def conversation_release_ready(*, conversation_id: int) -> None:
     """Deliver the READY messages of a conversation whose turn has come (the wait for an
     earlier message ended, or the sweep found them)."""
-    with _finalizing, transaction.atomic():
+    with _one_writer(), transaction.atomic():
         _finalize(conversation_id, {})
 
 
@@ -106,60 +112,94 @@ class _Delivery:
     budget_spent: bool = False
 
 
+_CONVERSATION = Conversation._meta.db_table
+_MESSAGE = Message._meta.db_table
+_TRANSLATION = MessageTranslation._meta.db_table
+# The common path runs as a few plain statements: building them with the ORM cost more CPU
+# than everything else a worker does for a message (bench/pipeline_cost.py, cProfile).
+_TRANSLATION_COLUMNS = (
+    "message_id, language, status, reason, text, provider, model, from_cache, cost_usd, created_at"
+)
+
+
 def _lock_conversation(conversation_id: int) -> int | None:
-    return (
-        Conversation.objects.select_for_update()
-        .filter(pk=conversation_id)
-        .values_list("last_seq", flat=True)
-        .first()
-    )
+    """Lock the conversation's row until commit; its last sequence number."""
+    sql = f"SELECT last_seq FROM {_CONVERSATION} WHERE id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"  # SQLite's transactions hold the whole file already
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [conversation_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _unfinished(conversation_id: int, patience_start) -> list[tuple[int, str, bool]]:
+    """(id, status, accepted within the wait) of the conversation's unfinished messages."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, status, created_at > %s FROM {_MESSAGE} "
+            "WHERE conversation_id = %s AND status IN (%s, %s) ORDER BY id",
+            [_db_time(patience_start), conversation_id, *UNFINISHED],
+        )
+        return [(pk, status, bool(young)) for pk, status, young in cursor.fetchall()]
+
+
+def _db_time(value):
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _finalize(conversation_id: int, mine: dict[int, Outcome]) -> None:
     last_seq = _lock_conversation(conversation_id)
     if last_seq is None:
         return  # the conversation was deleted
-    queue = list(
-        Message.objects.filter(conversation_id=conversation_id, status__in=UNFINISHED)
-        .select_related("sender")
-        .order_by("pk")
-    )
-    patience = timezone.now() - timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
-    deliver: list[_Delivery] = []
-    park: list[tuple[Message, Outcome]] = []
-    waiting_for: Message | None = None
+    patience_start = timezone.now() - timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
+    deliver: list[_Delivery | int] = []  # an id: a parked message, loaded below
+    park: list[Outcome] = []
+    waiting_for: int | None = None
     ready_behind = False
-    for message in queue:
+    for pk, status, young in _unfinished(conversation_id, patience_start):
         # Only a message still pending takes this run's verdict: a repeat run finds it final
         # or parked already, with the verdict that was stored first.
-        outcome = mine.get(message.pk) if message.status == Message.Status.PENDING else None
+        outcome = mine.get(pk) if status == Message.Status.PENDING else None
         if outcome is not None and outcome.decision.withheld:
-            _withhold(message, outcome)
+            _withhold(outcome)
         elif waiting_for is None:
             if outcome is not None:
-                deliver.append(_from_outcome(message, outcome))
-            elif message.status == Message.Status.READY:
-                deliver.append(_from_parked(message))
-            elif message.created_at > patience:
-                waiting_for = message
+                deliver.append(_from_outcome(outcome))
+            elif status == Message.Status.READY:
+                deliver.append(pk)
+            elif young:
+                waiting_for = pk
             # else: pending past the wait; later messages go first.
         elif outcome is not None:
-            park.append((message, outcome))
+            park.append(outcome)
             ready_behind = True
-        elif message.status == Message.Status.READY:
+        elif status == Message.Status.READY:
             ready_behind = True
     if deliver:
-        _deliver(conversation_id, last_seq, deliver)
-    for message, outcome in park:
-        _park(message, outcome)
+        _deliver(conversation_id, last_seq, _load_parked(deliver))
+    for outcome in park:
+        _park(outcome)
     if waiting_for is not None and ready_behind:
-        wait_ends = waiting_for.created_at + timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
-        countdown = max((wait_ends - timezone.now()).total_seconds(), 0) + 0.05
-        transaction.on_commit(
-            lambda: enqueue(
-                "chat.release_ready", countdown=countdown, conversation_id=conversation_id
-            )
-        )
+        _release_when_wait_ends(conversation_id, waiting_for)
+
+
+def _load_parked(items: list["_Delivery | int"]) -> list["_Delivery"]:
+    """Replace the ids of parked messages by their deliveries (verdict and rows stored)."""
+    ids = [item for item in items if isinstance(item, int)]
+    if not ids:
+        return items
+    parked = Message.objects.select_related("sender").in_bulk(ids)
+    return [_from_parked(parked[item]) if isinstance(item, int) else item for item in items]
+
+
+def _release_when_wait_ends(conversation_id: int, waiting_for: int) -> None:
+    accepted = Message.objects.values_list("created_at", flat=True).get(pk=waiting_for)
+    wait_ends = accepted + timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
+    countdown = max((wait_ends - timezone.now()).total_seconds(), 0) + 0.05
+    transaction.on_commit(
+        lambda: enqueue("chat.release_ready", countdown=countdown, conversation_id=conversation_id)
+    )
 
 
 def _apply(message: Message, outcome: Outcome) -> None:
@@ -168,7 +208,23 @@ def _apply(message: Message, outcome: Outcome) -> None:
     message.reason = outcome.decision.reason
 
 
+def _store(cursor, message: Message) -> None:
+    """Write the message's state (one UPDATE)."""
+    decision = Message._meta.get_field("decision").get_db_prep_save(message.decision, connection)
+    findings = Message._meta.get_field("findings").get_db_prep_save(message.findings, connection)
+    finalized_at = _db_time(message.finalized_at) if message.finalized_at else None
+    cursor.execute(
+        f"UPDATE {_MESSAGE} SET status = %s, seq = %s, decision = %s, finalized_at = %s, "
+        "source_language = %s, findings = %s, reason = %s WHERE id = %s",
+        [
+            message.status, message.seq, decision, finalized_at, message.source_language,
+            findings, message.reason, message.pk,
+        ],
+    )  # fmt: skip
+
+
 def _rows(message: Message, translations: Sequence[Translation]) -> list[MessageTranslation]:
+    now = timezone.now()
     return [
         MessageTranslation(
             message=message,
@@ -180,15 +236,36 @@ def _rows(message: Message, translations: Sequence[Translation]) -> list[Message
             model=t.model,
             from_cache=t.from_cache,
             cost_usd=t.cost_usd,
+            created_at=now,
         )
         for t in translations
     ]
 
 
-def _from_outcome(message: Message, outcome: Outcome) -> _Delivery:
-    _apply(message, outcome)
+def _insert(cursor, rows: Sequence[MessageTranslation]) -> None:
+    """Store translation rows (one INSERT)."""
+    if not rows:
+        return
+    cost = MessageTranslation._meta.get_field("cost_usd")
+    params: list = []
+    for row in rows:
+        params += [
+            row.message_id, row.language, row.status, row.reason, row.text, row.provider,
+            row.model, row.from_cache, cost.get_db_prep_save(row.cost_usd, connection),
+            _db_time(row.created_at),
+        ]  # fmt: skip
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    cursor.execute(
+        f"INSERT INTO {_TRANSLATION} ({_TRANSLATION_COLUMNS}) VALUES {values} "
+        "ON CONFLICT DO NOTHING",
+        params,
+    )
+
+
+def _from_outcome(outcome: Outcome) -> _Delivery:
+    _apply(outcome.message, outcome)
     return _Delivery(
-        message,
+        outcome.message,
         decision=outcome.decision,
         new=outcome.translations,
         retry=outcome.retry_translations,
@@ -207,28 +284,31 @@ def _from_parked(message: Message) -> _Delivery:
     )
 
 
-def _park(message: Message, outcome: Outcome) -> None:
+def _park(outcome: Outcome) -> None:
     """Store a deliverable message's verdict and translations; it waits for its turn."""
+    message = outcome.message
     _apply(message, outcome)
     message.status = Message.Status.READY
     message.decision = outcome.decision.as_dict() | {
         "retry": outcome.retry_translations,
         "budget_spent": outcome.budget_spent,
     }
-    message.save(update_fields=["status", "decision", "source_language", "findings", "reason"])
-    MessageTranslation.objects.bulk_create(_rows(message, outcome.translations))
+    with connection.cursor() as cursor:
+        _store(cursor, message)
+        _insert(cursor, _rows(message, outcome.translations))
 
 
-def _withhold(message: Message, outcome: Outcome) -> None:
+def _withhold(outcome: Outcome) -> None:
     """Block or hold: final at once, no number, seen by nobody but a moderator and the sender
     (who is told why)."""
-    decision = outcome.decision
+    message, decision = outcome.message, outcome.decision
     blocked = decision.action == Action.BLOCK
     _apply(message, outcome)
     message.status = Message.Status.BLOCKED if blocked else Message.Status.HELD
     message.finalized_at = timezone.now()
-    message.save(update_fields=["status", "source_language", "findings", "reason", "finalized_at"])
-    MessageTranslation.objects.bulk_create(_rows(message, outcome.translations))
+    with connection.cursor() as cursor:
+        _store(cursor, message)
+        _insert(cursor, _rows(message, outcome.translations))
     _record(message, decision)
     sender_notice(message, "message.blocked" if blocked else "message.held", reason=decision.reason)
     if blocked:
@@ -259,30 +339,29 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
             stored[row.message_id].append(row)
     created: list[MessageTranslation] = []
     payloads = []
+    with connection.cursor() as cursor:
+        for item in items:
+            message = item.message
+            last_seq += 1
+            message.seq = last_seq
+            message.status = Message.Status.DELIVERED
+            message.decision = None
+            message.finalized_at = now
+            _store(cursor, message)
+            rows = _rows(message, item.new)
+            created += rows
+            payloads.append(message_payload(message, rows + stored.get(message.pk, [])))
+        _insert(cursor, created)
+        cursor.execute(
+            f"UPDATE {_CONVERSATION} SET last_seq = %s WHERE id = %s", [last_seq, conversation_id]
+        )
     for item in items:
-        message = item.message
-        last_seq += 1
-        message.seq = last_seq
-        message.status = Message.Status.DELIVERED
-        message.decision = None
-        message.finalized_at = now
-        message.save(
-            update_fields=[
-                "seq", "status", "decision", "finalized_at", "source_language", "findings",
-                "reason",
-            ]
-        )  # fmt: skip
-        rows = _rows(message, item.new)
-        created += rows
         if item.decision is not None:
-            _record(message, item.decision)
+            _record(item.message, item.decision)
         if item.budget_spent:
-            sender_notice(message, "notice", code="translation_budget_exceeded")
+            sender_notice(item.message, "notice", code="translation_budget_exceeded")
         if item.retry:
-            translation_retry_schedule(message.pk, attempt=0)
-        payloads.append(message_payload(message, rows + stored.get(message.pk, [])))
-    MessageTranslation.objects.bulk_create(created, ignore_conflicts=True)
-    Conversation.objects.filter(pk=conversation_id).update(last_seq=last_seq)
+            translation_retry_schedule(item.message.pk, attempt=0)
     broadcast_on_commit(
         conversation_group(conversation_id),
         {"type": "chat.message", "conversation": conversation_id, "messages": payloads},

@@ -8,12 +8,12 @@ the client (same client_id), and the sweep (`messages_requeue_stale`, every minu
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from chat import ratelimit
@@ -40,14 +40,9 @@ def check_message_submit(
     """
     if not client_id or len(client_id) > CLIENT_ID_MAX:
         raise ClientError("invalid_field", f"client_id must be 1 to {CLIENT_ID_MAX} characters")
-    earlier = Message.objects.filter(sender_id=user.pk, client_id=client_id)
-    row = (
-        Participant.objects.filter(user_id=user.pk, conversation_id=conversation_id)
-        .annotate(existing=Subquery(earlier.values("pk")[:1]))
-        .values_list("existing", "user__standing__banned_at", "user__standing__muted_until")
-        .first()
-    )
+    row = _membership(user.pk, conversation_id, client_id)
     if row is None:
+        earlier = Message.objects.filter(sender_id=user.pk, client_id=client_id)
         if earlier.exclude(conversation_id=conversation_id).exists():
             raise ClientError("client_id_reused", "client_id was used for another conversation")
         raise ClientError("not_a_member", "no such conversation, or you are not in it")
@@ -71,6 +66,56 @@ def check_message_submit(
     )
 
 
+# Every send runs these two statements, where the ORM cost three to four times their CPU
+# (bench/pipeline_cost.py), so they are written out.
+_MESSAGE = Message._meta.db_table
+_PARTICIPANT = Participant._meta.db_table
+_STANDING = Standing._meta.db_table
+
+
+def _membership(user_id: int, conversation_id: int, client_id: str) -> tuple | None:
+    """(id of the user's message with this client id or None, banned_at, muted_until) when the
+    user is a member of the conversation; None when not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {_MESSAGE} WHERE sender_id = %s AND client_id = %s), "
+            f"s.banned_at, s.muted_until FROM {_PARTICIPANT} p "
+            f"LEFT JOIN {_STANDING} s ON s.user_id = p.user_id "
+            "WHERE p.conversation_id = %s AND p.user_id = %s",
+            [user_id, client_id, conversation_id, user_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    existing, banned_at, muted_until = row
+    return existing, _aware(banned_at), _aware(muted_until)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes where PostgreSQL gives aware ones."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value, UTC)
+    return value
+
+
+def _insert(message: Message) -> None:
+    """INSERT the new message and learn its id."""
+    findings = Message._meta.get_field("findings").get_db_prep_save([], connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_MESSAGE} (conversation_id, sender_id, client_id, text, "
+            "source_language, status, reason, findings, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [
+                message.conversation_id, message.sender_id, message.client_id, message.text,
+                "", message.status, "", findings,
+                connection.ops.adapt_datetimefield_value(message.created_at),
+            ],
+        )  # fmt: skip
+        message.pk = cursor.fetchone()[0]
+    message._state.adding = False
+
+
 def _repeat(message: Message, conversation_id: int) -> Message:
     if message.conversation_id != conversation_id:
         raise ClientError("client_id_reused", "client_id was used for another conversation")
@@ -83,19 +128,20 @@ def do_message_submit(
     *, user: AbstractBaseUser, conversation_id: int, client_id: str, text: str
 ) -> tuple[Message, bool]:
     """Store the message (one INSERT) and queue it once stored."""
-    fields = {
-        "conversation_id": conversation_id,
-        "sender_id": user.pk,
-        "client_id": client_id,
-        "text": text,
-    }
+    message = Message(
+        conversation_id=conversation_id,
+        sender_id=user.pk,
+        client_id=client_id,
+        text=text,
+        created_at=timezone.now(),
+    )
     try:
         if connection.in_atomic_block:
             with transaction.atomic():  # a savepoint, so a duplicate leaves the caller's intact
-                message = Message.objects.create(**fields)
+                _insert(message)
         else:
             # A single statement commits by itself: no BEGIN and COMMIT round trips.
-            message = Message.objects.create(**fields)
+            _insert(message)
     except IntegrityError:
         # The same client id raced in on another connection: the first one wins.
         return Message.objects.get(sender_id=user.pk, client_id=client_id), False

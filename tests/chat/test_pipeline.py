@@ -40,7 +40,7 @@ def test_one_translation_per_distinct_reader_language(trio):
     assert languages == ["es", "fr"]
 
 
-def test_the_same_text_is_translated_once_then_served_from_the_cache(trio):
+def test_the_same_text_is_translated_once_then_served_from_the_cache(trio, llm):
     ana, conversation = trio
 
     submit(ana, conversation, "a", "good  morning ")
@@ -50,6 +50,16 @@ def test_the_same_text_is_translated_once_then_served_from_the_cache(trio):
     second = MessageTranslation.objects.filter(message__client_id="b")
     assert all(t.from_cache for t in second)
     assert sorted(CachedTranslation.objects.values_list("hits", flat=True)) == [1, 1]
+
+
+def test_the_offline_lexicon_is_not_stored_in_the_shared_cache(trio):
+    """A lookup in the development lexicon is cheaper than a cache round trip."""
+    ana, conversation = trio
+
+    submit(ana, conversation, "a", "good morning")
+
+    assert not CachedTranslation.objects.exists()
+    assert MessageTranslation.objects.filter(provider="offline").count() == 2
 
 
 def test_sequence_numbers_follow_delivery_and_skip_blocked_messages(trio):
