@@ -24,6 +24,7 @@ import os
 import pstats
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -85,7 +86,19 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=100)
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="the embedded mode: SQLite, no Redis, no Celery"
+    )
     args = parser.parse_args()
+    if args.sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ.update(DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3")
+            _configure()
+            subprocess.run(
+                [str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, check=True
+            )
+            run(args)
+        return
     with running_services() as services:
         base = services.database_url.rsplit("/", 1)[0]
         subprocess.run(
@@ -94,20 +107,23 @@ def main() -> None:
              ".execute('create database xlate')"],
             check=True,
         )  # fmt: skip
-        os.environ.update(
-            DATABASE_URL=services.database_url,
-            REDIS_URL=services.redis_url,
-            DJANGO_SETTINGS_MODULE="xlate_site.settings",
-            DEBUG="0",
-            SECRET_KEY="bench-secret-key-0123456789-0123456789-0123456789",
-            ALLOWED_HOSTS="127.0.0.1",
-            CHAT_RATE_LIMIT="100000/second",
-            MODERATION_SCORE_SAMPLE_RATE="0",
-        )
-        for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
-            os.environ.pop(key, None)
+        os.environ.update(DATABASE_URL=services.database_url, REDIS_URL=services.redis_url)
+        _configure()
         subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
         run(args)
+
+
+def _configure() -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="xlate_site.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-secret-key-0123456789-0123456789-0123456789",
+        ALLOWED_HOSTS="127.0.0.1",
+        CHAT_RATE_LIMIT="100000/second",
+        MODERATION_SCORE_SAMPLE_RATE="0",
+    )
+    for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        os.environ.pop(key, None)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from chat import broadcast, dispatch, selectors
+from chat import broadcast, dispatch, latest, selectors
 from chat.broadcast import conversation_group, user_group
 from chat.errors import ClientError
 from chat.models import Message
@@ -71,7 +71,6 @@ def _subscribe(user, conversation_id: int, since: int | None):
 
 
 _gap = database_sync_to_async(_numbered)
-_last_seqs = database_sync_to_async(selectors.conversations_last_seq)
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -242,12 +241,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def do_ping(self, id: str | int | None = None) -> None:
         """The heartbeat: fill whatever this socket missed (a broadcast lost in a Redis
         restart, in a quiet conversation), then say where every conversation stands."""
-        latest = (
-            await _last_seqs(conversation_ids=list(self.subscriptions))
-            if self.subscriptions
-            else {}
-        )
-        for conversation, last_seq in latest.items():
+        numbers = await latest.latest(self.subscriptions) if self.subscriptions else {}
+        for conversation, last_seq in numbers.items():
             subscription = self.subscriptions.get(conversation)
             if subscription is not None and last_seq > subscription.last_seq:
                 await self._fill(conversation, subscription, before=last_seq + 1)
@@ -255,7 +250,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             {
                 "type": "pong",
                 "id": id,
-                "conversations": {str(cid): seq for cid, seq in sorted(latest.items())},
+                "conversations": {str(cid): seq for cid, seq in sorted(numbers.items())},
             }
         )
 

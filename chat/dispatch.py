@@ -169,6 +169,10 @@ class _LocalRunner:
         self.lock = threading.Lock()
         self.pending_ids: collections.deque[int] = collections.deque()
         self.draining = 0
+        # Jobs handed to the pool and not finished yet; `idle` is set when there are none.
+        self.active = 0
+        self.idle = threading.Event()
+        self.idle.set()
         # The event loop of the server this process runs, while it runs.
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -183,14 +187,30 @@ class _LocalRunner:
             _run_logged(_task(job.name).run, job.kwargs)
             return
         if job.name != PIPELINE:
-            self.pool.submit(_run_closing, _task(job.name).run, job.kwargs)
+            self._started()
+            self.pool.submit(self._counted, _run_closing, _task(job.name).run, job.kwargs)
             return
         with self.lock:
             self.pending_ids.extend(job.kwargs["message_ids"])
             if self.draining >= self.threads:
                 return
             self.draining += 1
-        self.pool.submit(self._drain)
+        self._started()
+        self.pool.submit(self._counted, self._drain)
+
+    def _started(self) -> None:
+        with self.lock:
+            self.active += 1
+            self.idle.clear()
+
+    def _counted(self, function: Callable, *args) -> None:
+        try:
+            function(*args)
+        finally:
+            with self.lock:
+                self.active -= 1
+                if not self.active:
+                    self.idle.set()
 
     def _when_due(self, job: _Job) -> None:
         try:
@@ -232,6 +252,13 @@ def _run_closing(function: Callable, kwargs: dict) -> None:
 
 _local_lock = threading.Lock()
 _the_runner: _LocalRunner | None = None
+
+
+def wait_idle(timeout: float = 10.0) -> bool:
+    """Wait until this process's threads have finished every job handed to them (tests, a
+    graceful shutdown)."""
+    runner = _the_runner
+    return runner is None or runner.idle.wait(timeout)
 
 
 def _local() -> _LocalRunner:

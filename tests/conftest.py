@@ -2,10 +2,21 @@
 
 import itertools
 import os
+import sys
 
 import pytest
 
 _names = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _jobs_finish_before_teardown():
+    """Pipeline jobs run on threads of the test process (the embedded mode): let them finish
+    before the test database is flushed under them."""
+    yield
+    dispatch = sys.modules.get("chat.dispatch")
+    if dispatch is not None:
+        dispatch.wait_idle(20)
 
 
 @pytest.fixture

@@ -110,10 +110,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bo
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded mode writes from the event loop's worker threads; wait for the lock
-    # instead of failing with "database is locked".
+    # The embedded mode writes from the socket thread and the pipeline threads: wait for the
+    # lock instead of failing with "database is locked", take it at BEGIN (no deadlocking
+    # upgrade from reader to writer), and use the write-ahead log: readers never wait for the
+    # writer, and a commit does not sync the disk (synchronous=NORMAL keeps every commit
+    # through a crash of the process; an operating-system crash can lose the last ones).
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chat import latest
 from chat.broadcast import broadcast_on_commit, conversation_group, user_group
 from chat.dispatch import enqueue
 from chat.models import Conversation, Message, MessageTranslation
@@ -366,6 +367,7 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
         conversation_group(conversation_id),
         {"type": "chat.message", "conversation": conversation_id, "messages": payloads},
     )
+    transaction.on_commit(lambda: latest.record(conversation_id, last_seq))
 
 
 def sender_notice(message: Message, frame_type: str, **fields) -> None:

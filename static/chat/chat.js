@@ -164,17 +164,19 @@
   function onMessage(m) {
     const conv = convs.get(m.conversation);
     if (!conv || typeof m.seq !== "number") return;
+    // Every number counts, a rejected one's too: the resume point moves past it.
+    conv.lastFrameSeq = m.seq;
+    conv.maxSeq = Math.max(conv.maxSeq, m.seq);
+    if (conv.caughtUp) conv.resumeSeq = Math.max(conv.resumeSeq, m.seq);
     if (m.status === "rejected") {
-      // A moderator took the message back: it leaves every reader's screen.
+      // A moderator took the message back (or it was replayed as an empty stub): it leaves
+      // every reader's screen.
       const gone = conv.byId.get(m.id);
       if (gone) gone.remove();
       conv.byId.delete(m.id);
       return;
     }
     const own = m.sender && m.sender.id === config.userId;
-    conv.lastFrameSeq = m.seq;
-    conv.maxSeq = Math.max(conv.maxSeq, m.seq);
-    if (conv.caughtUp) conv.resumeSeq = Math.max(conv.resumeSeq, m.seq);
     const follow = conv === active && nearBottom(conv.box);
     let node = conv.byId.get(m.id);
     const known = Boolean(node);
@@ -365,6 +367,15 @@
     socket.addEventListener("close", (event) => { if (mine === generation) dropped(event.code); });
   }
 
+  // The server sends what this socket missed before it answers a ping; a conversation still
+  // ahead of what this page has seen (a frame lost on the way) is read again from there.
+  function onPong(f) {
+    for (const [id, seq] of Object.entries(f.conversations || {})) {
+      const conv = convs.get(Number(id));
+      if (conv && conv.opened && conv.caughtUp && seq > conv.maxSeq) subscribe(conv, conv.resumeSeq);
+    }
+  }
+
   function heartbeat() {
     if (!awaitingPong) {
       awaitingPong = send({ type: "ping", id: String(Date.now()) });
@@ -415,6 +426,7 @@
       case "message.blocked": if (entry) finish(entry, "blocked", `Blocked: ${reasonText(f.reason)} — not delivered`); break;
       case "message.held": if (entry) setState(entry, "held", "Held for review"); break;
       case "subscribed": onSubscribed(f); break;
+      case "pong": onPong(f); break;
       case "typing": onTyping(f); break;
       case "translation.settings": onSettings(f); break;
       case "notice":
@@ -423,7 +435,7 @@
         }
         break;
       case "error": onError(f); break;
-      default: break;  // pong and frames this demo does not use
+      default: break;  // frames this demo does not use
     }
   }
 

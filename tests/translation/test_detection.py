@@ -4,7 +4,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from translation.detection import detect_language, has_translatable_text, preload_detector
+from translation.detection import (
+    DETECTION_CHARS,
+    detect_language,
+    has_translatable_text,
+    preload_detector,
+)
 
 SIX = ("en", "es", "fr", "de", "it", "pt")
 # A fallback no detector answers, so a test can tell "detected" from "fell back".
@@ -181,3 +186,12 @@ def test_codes_mixing_letters_and_digits_do_not_count_as_words():
     """A wallet address or an IBAN is in no language; its letters must not outvote the rest."""
     assert detect("send 0.1 btc to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa") == FALLBACK
     assert detect("pay DE89370400440532013000 today please, my dear friend") == "en"
+
+
+def test_a_long_message_is_judged_by_its_beginning():
+    """Detection reads a bounded prefix (its cost grows with the text): a Spanish letter with
+    an English quotation at its end is Spanish."""
+    spanish = "hola, ¿qué tal tu día? No puedo esperar a verte este fin de semana. " * 8
+    english = "and then he said that he would never ever come back to this town again " * 20
+    assert len(spanish) > DETECTION_CHARS
+    assert detect(spanish + english) == "es"

@@ -1,0 +1,89 @@
+"""The latest sequence number of each conversation, so a heartbeat needs no database query.
+
+Delivery records a conversation's new last number once it commits; a socket's ping reads the
+numbers of all its conversations at once. A number only ever grows: a writer that comes late
+never lowers one. In the scale-out mode they live in Redis (a key per conversation, kept a
+day); in the embedded mode the pipeline runs in the server process and a dict is exact. A
+conversation with no recorded number is read from the database, and recorded.
+"""
+
+import asyncio
+import contextlib
+import threading
+import weakref
+from collections.abc import Iterable
+
+import redis
+import redis.asyncio
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from chat.selectors import conversations_last_seq
+
+KEEP_SECONDS = 86400
+_KEY = "xlate:last-seq:{}"
+# SET the key to the number unless it holds a greater one.
+_RAISE = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+"""
+
+_lock = threading.Lock()
+_local: dict[int, int] = {}
+_sync: list[redis.Redis] = []
+_async: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def record(conversation_id: int, last_seq: int) -> None:
+    """Remember that `conversation_id` has reached `last_seq` (call after commit)."""
+    if not settings.REDIS_URL:
+        with _lock:
+            if last_seq > _local.get(conversation_id, -1):
+                _local[conversation_id] = last_seq
+        return
+    # Redis unreachable: its keys are lost or stale-low, never too high; heartbeats go on.
+    with contextlib.suppress(redis.RedisError):
+        _sync_client().eval(_RAISE, 1, _KEY.format(conversation_id), last_seq, KEEP_SECONDS)
+
+
+async def latest(conversation_ids: Iterable[int]) -> dict[int, int]:
+    """The latest number of each conversation."""
+    ids = list(conversation_ids)
+    found: dict[int, int] = {}
+    if not settings.REDIS_URL:
+        with _lock:
+            found = {cid: _local[cid] for cid in ids if cid in _local}
+    else:
+        try:
+            values = await _async_client().mget([_KEY.format(cid) for cid in ids])
+            found = {cid: int(v) for cid, v in zip(ids, values, strict=True) if v is not None}
+        except redis.RedisError:
+            found = {}
+    missing = [cid for cid in ids if cid not in found]
+    if missing:
+        from_database = await database_sync_to_async(conversations_last_seq)(
+            conversation_ids=missing
+        )
+        for cid, seq in from_database.items():
+            found[cid] = seq
+            await database_sync_to_async(record)(cid, seq)
+    return found
+
+
+def _sync_client() -> redis.Redis:
+    with _lock:
+        if not _sync:
+            _sync.append(redis.Redis.from_url(settings.REDIS_URL))
+        return _sync[0]
+
+
+def _async_client() -> redis.asyncio.Redis:
+    """One client per event loop (an asyncio client belongs to the loop it was made in)."""
+    loop = asyncio.get_running_loop()
+    with _lock:
+        client = _async.get(loop)
+        if client is None:
+            client = _async[loop] = redis.asyncio.Redis.from_url(settings.REDIS_URL)
+        return client
