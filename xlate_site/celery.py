@@ -8,7 +8,7 @@ from celery.signals import worker_process_init
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xlate_site.settings")
 
 app = Celery("xlate")
-app.config_from_object("django.conf:settings", namespace="CELERY")
+app.config_from_object("xlate_site.celery_config:CONFIG", namespace="CELERY")
 app.autodiscover_tasks()
 
 

@@ -180,6 +180,9 @@ else:
 # Celery runs the pipeline only when a broker is configured; otherwise the ASGI process runs it
 # in its own thread pool (see chat/dispatch.py).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport, reusing its redis-py clients (xlate_site/broker.py).
+    CELERY_BROKER_TRANSPORT = "xlate_site.broker:Transport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -95,7 +95,7 @@ def conversation_release_ready(*, conversation_id: int) -> None:
 def message_deliver_now(*, message: Message, placeholders: Sequence[Translation]) -> None:
     """Deliver a message out of the pipeline's turn (a moderator released it): the next
     number, now. Call inside a transaction that holds the message row."""
-    last_seq = _lock_conversation(message.conversation_id)
+    last_seq = _reserve(message.conversation_id, 1)
     item = _Delivery(message, new=list(placeholders), stored=True, retry=bool(placeholders))
     _deliver(message.conversation_id, last_seq, [item])
 
@@ -123,15 +123,26 @@ _TRANSLATION_COLUMNS = (
 )
 
 
-def _lock_conversation(conversation_id: int) -> int | None:
-    """Lock the conversation's row until commit; its last sequence number."""
-    sql = f"SELECT last_seq FROM {_CONVERSATION} WHERE id = %s"
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"  # SQLite's transactions hold the whole file already
+def _reserve(conversation_id: int, count: int) -> int | None:
+    """Lock the conversation's row until commit and take the next `count` sequence numbers
+    (one UPDATE ... RETURNING); the last number before them, or None without a conversation."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [conversation_id])
+        cursor.execute(
+            f"UPDATE {_CONVERSATION} SET last_seq = last_seq + %s WHERE id = %s RETURNING last_seq",
+            [count, conversation_id],
+        )
         row = cursor.fetchone()
-    return row[0] if row else None
+    return row[0] - count if row else None
+
+
+def _settle(conversation_id: int, reserved_end: int, last_seq: int) -> None:
+    """Give back numbers reserved and not used (a message parked or withheld instead)."""
+    if last_seq != reserved_end:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_CONVERSATION} SET last_seq = %s WHERE id = %s",
+                [last_seq, conversation_id],
+            )
 
 
 def _unfinished(conversation_id: int, patience_start) -> list[tuple[int, str, bool]]:
@@ -150,7 +161,10 @@ def _db_time(value):
 
 
 def _finalize(conversation_id: int, mine: dict[int, Outcome]) -> None:
-    last_seq = _lock_conversation(conversation_id)
+    # Numbers for every message of this run that may be delivered: the common case (nothing
+    # earlier pending, nothing parked) then needs no second write to the conversation.
+    expected = sum(1 for outcome in mine.values() if not outcome.decision.withheld)
+    last_seq = _reserve(conversation_id, expected)
     if last_seq is None:
         return  # the conversation was deleted
     patience_start = timezone.now() - timedelta(seconds=settings.PIPELINE_ORDER_WAIT)
@@ -177,8 +191,8 @@ def _finalize(conversation_id: int, mine: dict[int, Outcome]) -> None:
             ready_behind = True
         elif status == Message.Status.READY:
             ready_behind = True
-    if deliver:
-        _deliver(conversation_id, last_seq, _load_parked(deliver))
+    delivered = _deliver(conversation_id, last_seq, _load_parked(deliver)) if deliver else last_seq
+    _settle(conversation_id, last_seq + expected, delivered)
     for outcome in park:
         _park(outcome)
     if waiting_for is not None and ready_behind:
@@ -330,9 +344,10 @@ def _record(message: Message, decision: Decision) -> None:
         )
 
 
-def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) -> None:
-    """Number the messages in order, store them delivered, and broadcast them after commit as
-    one event (readers receive them in this order)."""
+def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) -> int:
+    """Number the messages after `last_seq` in order, store them delivered, and broadcast them
+    after commit as one event (readers receive them in this order). Returns the last number;
+    the caller has reserved the numbers (the conversation row holds them)."""
     now = timezone.now()
     stored: dict[int, list[MessageTranslation]] = defaultdict(list)
     if with_rows := [item.message.pk for item in items if item.stored]:
@@ -353,9 +368,6 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
             created += rows
             payloads.append(message_payload(message, rows + stored.get(message.pk, [])))
         _insert(cursor, created)
-        cursor.execute(
-            f"UPDATE {_CONVERSATION} SET last_seq = %s WHERE id = %s", [last_seq, conversation_id]
-        )
     for item in items:
         if item.decision is not None:
             _record(item.message, item.decision)
@@ -368,6 +380,7 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
         {"type": "chat.message", "conversation": conversation_id, "messages": payloads},
     )
     transaction.on_commit(lambda: latest.record(conversation_id, last_seq))
+    return last_seq
 
 
 def sender_notice(message: Message, frame_type: str, **fields) -> None:

@@ -89,6 +89,9 @@ def _pending(message_ids: Sequence[int]) -> list[tuple[Message, list[str]]]:
             status=Message.Status.PENDING,
             created_at=_aware(created_at),
         )
+        for instance in (message, sender):  # rows read from the database, as Django's own are
+            instance._state.adding = False
+            instance._state.db = connection.alias
         pending.append((message, [t for t in reversed(earlier) if t is not None]))
     return pending
 

@@ -2,65 +2,30 @@
 reader once, in the order the server accepted it, whatever the workers and Redis do."""
 
 import asyncio
+import contextlib
 import json
 import time
+from collections.abc import Coroutine, Iterator
 
 import pytest
 
-from tests.integration.processes import process_group, service_env
+from tests.integration.processes import ProcessGroup, process_group, service_env
 from tests.integration.test_scale_out import Client, connect
+from tests.integration.test_translation_scale_out import llm_env
 from tests.support.llm_server import FakeLLMServer
 from tests.support.responders import jittery_translator, slow_once_translator
 from tests.support.servers import RedisServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-WORDS = [
-    "apple",
-    "bread",
-    "candle",
-    "dolphin",
-    "engine",
-    "forest",
-    "garden",
-    "harbor",
-    "island",
-    "jacket",
-    "kettle",
-    "lemon",
-    "mirror",
-    "needle",
-    "orange",
-    "pencil",
-    "quilt",
-    "river",
-    "saddle",
-    "tiger",
-    "umbrella",
-    "violin",
-    "window",
-    "yellow",
-    "zebra",
-    "anchor",
-    "basket",
-    "cactus",
-    "desert",
-    "eagle",
-]
-
-
-def llm_env(redis_url: str, server: FakeLLMServer, **extra: str) -> dict[str, str]:
-    return service_env(
-        redis_url,
-        ANTHROPIC_API_KEY="test-anthropic-key",
-        ANTHROPIC_BASE_URL=server.anthropic_base_url,
-        TRANSLATION_PROVIDERS="anthropic:claude-haiku-4-5",
-        TRANSLATION_TIMEOUT="2",
-        TRANSLATION_BACKOFF="0.05",
-        MODERATION_SCORE_FIRST_MESSAGES="0",
-        MODERATION_SCORE_SAMPLE_RATE="0",
-        **extra,
-    )
+WORDS = (
+    "apple", "bread", "candle", "dolphin", "engine", "forest", "garden", "harbor", "island",
+    "jacket", "kettle", "lemon", "mirror", "needle", "orange", "pencil", "quilt", "river",
+    "saddle", "tiger", "umbrella", "violin", "window", "yellow", "zebra", "anchor", "basket",
+    "cactus", "desert", "eagle",
+)  # fmt: skip
+# The sweep runs every 2 s and takes what waited 3 s (instead of every minute, 2 minutes).
+QUICK_SWEEP = {"PIPELINE_STALE_SECONDS": "3", "PIPELINE_SWEEP_SECONDS": "2"}
 
 
 @pytest.fixture
@@ -68,6 +33,34 @@ def pair(make_user, make_conversation):
     alice = make_user(language="en", username="alice")
     bruno = make_user(language="es", username="bruno", country="ES")
     return make_conversation(alice, bruno, translate_for=[bruno]).pk
+
+
+@contextlib.contextmanager
+def swept(tmp_path, env: dict[str, str]) -> Iterator[tuple[ProcessGroup, int]]:
+    """A server, a worker and the scheduler that sweeps."""
+    with process_group(tmp_path, env) as group:
+        port = group.asgi("asgi-1")
+        group.worker("worker-1")
+        group.beat("beat")
+        yield group, port
+
+
+def run(group: ProcessGroup, scenario: Coroutine) -> None:
+    """Run the scenario; on failure, show every process's log."""
+    try:
+        asyncio.run(scenario)
+    except BaseException:
+        for name, _ in group.processes:
+            print(f"--- {name}\n{group.log(name)}")
+        raise
+
+
+async def subscribed(conversation: int, port_a: int, port_b: int) -> tuple[Client, Client]:
+    """Alice on one server, Bruno on another (or the same), both subscribed."""
+    a, b = await connect(port_a, "alice"), await connect(port_b, "bruno")
+    await a.subscribe(conversation)
+    await b.subscribe(conversation)
+    return a, b
 
 
 async def send_all(client: Client, conversation: int, texts: list[str], prefix: str) -> None:
@@ -106,11 +99,6 @@ def in_order(messages: list[dict], texts: list[str]) -> None:
     assert [m["text"] for m in messages] == texts
 
 
-def print_logs(group, *names: str) -> None:
-    for name in names:
-        print(f"--- {name}\n{group.log(name)}")
-
-
 def test_thirty_quick_sends_arrive_in_order_on_both_screens_with_two_workers(
     services_url, tmp_path, pair
 ):
@@ -126,9 +114,7 @@ def test_thirty_quick_sends_arrive_in_order_on_both_screens_with_two_workers(
         group.worker("worker-2")
 
         async def scenario() -> None:
-            a, b = await connect(port_a, "alice"), await connect(port_b, "bruno")
-            await a.subscribe(conversation)
-            await b.subscribe(conversation)
+            a, b = await subscribed(conversation, port_a, port_b)
             await send_all(a, conversation, texts, "q")
             to_b, to_a = await asyncio.gather(collect(b, 30, 60), collect(a, 30, 60))
             in_order(to_b, texts)
@@ -136,11 +122,7 @@ def test_thirty_quick_sends_arrive_in_order_on_both_screens_with_two_workers(
             assert all(m["translation"]["language"] == "es" for m in to_b)
             assert await b.silent(0.5)
 
-        try:
-            asyncio.run(scenario())
-        except BaseException:
-            print_logs(group, "asgi-1", "asgi-2", "worker-1", "worker-2")
-            raise
+        run(group, scenario())
 
 
 def test_messages_accepted_while_the_broker_refuses_are_delivered_once_it_is_back(
@@ -150,33 +132,25 @@ def test_messages_accepted_while_the_broker_refuses_are_delivered_once_it_is_bac
     the rows wait as the outbox, and the publish retry hands them over once it is back."""
     conversation = pair
     texts = ["good morning", "are you there", "it is sunny", "see you soon"]
-    broker = RedisServer(tmp_path).start()
-    env = service_env(services_url, CELERY_BROKER_URL=broker.url)
-    try:
-        with process_group(tmp_path, env) as group:
-            port = group.asgi("asgi-1")
-            group.worker("worker-1")
+    with (
+        RedisServer(tmp_path) as broker,
+        process_group(tmp_path, service_env(services_url, CELERY_BROKER_URL=broker.url)) as group,
+    ):
+        port = group.asgi("asgi-1")
+        group.worker("worker-1")
 
-            async def scenario() -> None:
-                a, b = await connect(port, "alice"), await connect(port, "bruno")
-                await a.subscribe(conversation)
-                await b.subscribe(conversation)
-                await asyncio.to_thread(broker.stop)
-                await send_all(a, conversation, texts, "r")
-                for _ in texts:
-                    assert (await a.receive("message.accepted"))["status"] == "pending"
-                assert await b.silent(2.0)
-                await asyncio.to_thread(broker.start)
-                in_order(await collect(b, len(texts), 60), texts)
-                assert await b.silent(1.0)
+        async def scenario() -> None:
+            a, b = await subscribed(conversation, port, port)
+            await asyncio.to_thread(broker.stop)
+            await send_all(a, conversation, texts, "r")
+            for _ in texts:
+                assert (await a.receive("message.accepted"))["status"] == "pending"
+            assert await b.silent(2.0)
+            await asyncio.to_thread(broker.start)
+            in_order(await collect(b, len(texts), 60), texts)
+            assert await b.silent(1.0)
 
-            try:
-                asyncio.run(scenario())
-            except BaseException:
-                print_logs(group, "asgi-1", "worker-1")
-                raise
-    finally:
-        broker.stop()
+        run(group, scenario())
 
 
 def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tmp_path, pair):
@@ -187,28 +161,18 @@ def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tm
     with (
         RedisServer(tmp_path) as redis,
         FakeLLMServer(responder=slow_once_translator) as llm,
-        process_group(
-            tmp_path,
-            llm_env(
-                redis.url,
-                llm,
-                PIPELINE_STALE_SECONDS="3",
-                PIPELINE_SWEEP_SECONDS="2",
-                PIPELINE_ORDER_WAIT="120",
-            ),
-        ) as group,
+        swept(tmp_path, llm_env(redis.url, llm, PIPELINE_ORDER_WAIT="120", **QUICK_SWEEP)) as (
+            group,
+            port,
+        ),
     ):
-        port = group.asgi("asgi-1")
-        worker = group.worker("worker-1")
-        group.beat("beat")
 
         async def scenario() -> None:
-            a, b = await connect(port, "alice"), await connect(port, "bruno")
-            await a.subscribe(conversation)
-            await b.subscribe(conversation)
+            a, b = await subscribed(conversation, port, port)
             await send_all(a, conversation, texts[:1], "k")
             await a.receive("message.accepted")
             await asyncio.sleep(0.7)  # the worker now waits on the slow translation
+            worker = dict(group.processes)["worker-1"]
             worker.kill()
             await asyncio.to_thread(worker.wait)
             await send_all(a, conversation, texts[1:], "l")
@@ -216,11 +180,7 @@ def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tm
             in_order(await collect(b, len(texts), 90), texts)
             assert await b.silent(1.0)
 
-        try:
-            asyncio.run(scenario())
-        except BaseException:
-            print_logs(group, "asgi-1", "worker-1", "worker-2", "beat")
-            raise
+        run(group, scenario())
 
 
 def test_a_redis_restart_loses_no_message_and_the_worker_keeps_consuming(tmp_path, pair):
@@ -230,19 +190,11 @@ def test_a_redis_restart_loses_no_message_and_the_worker_keeps_consuming(tmp_pat
     texts = ["before the restart", "during one", "during two", "after the restart"]
     with (
         RedisServer(tmp_path) as redis,
-        process_group(
-            tmp_path,
-            service_env(redis.url, PIPELINE_STALE_SECONDS="3", PIPELINE_SWEEP_SECONDS="2"),
-        ) as group,
+        swept(tmp_path, service_env(redis.url, **QUICK_SWEEP)) as (group, port),
     ):
-        port = group.asgi("asgi-1")
-        worker = group.worker("worker-1")
-        group.beat("beat")
 
         async def scenario() -> None:
-            a, b = await connect(port, "alice"), await connect(port, "bruno")
-            await a.subscribe(conversation)
-            await b.subscribe(conversation)
+            a, b = await subscribed(conversation, port, port)
             await send_all(a, conversation, texts[:1], "x")
             in_order(await collect(b, 1, 30), texts[:1])
             await asyncio.to_thread(redis.stop)
@@ -259,14 +211,11 @@ def test_a_redis_restart_loses_no_message_and_the_worker_keeps_consuming(tmp_pat
                 )  # fmt: skip
             await send_all(a, conversation, texts[3:], "z")
             rest = await collect(b, 3, 90, ping=2)
-            in_order(await_prefix(texts[:1]) + rest, texts)
+            in_order(already(texts[:1]) + rest, texts)
+            worker = dict(group.processes)["worker-1"]
             assert worker.poll() is None, "the worker exited on the Redis restart"
 
-        try:
-            asyncio.run(scenario())
-        except BaseException:
-            print_logs(group, "asgi-1", "worker-1", "beat")
-            raise
+        run(group, scenario())
 
 
 async def answers(client: Client, count: int) -> list[str]:
@@ -281,6 +230,6 @@ async def answers(client: Client, count: int) -> list[str]:
     return refused
 
 
-def await_prefix(texts: list[str]) -> list[dict]:
+def already(texts: list[str]) -> list[dict]:
     """Stand-ins for messages already checked, so `in_order` can check the whole run."""
     return [{"seq": n, "text": text} for n, text in enumerate(texts, start=1)]

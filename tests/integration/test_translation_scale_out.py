@@ -18,18 +18,21 @@ def llm_server():
         yield server
 
 
-def llm_env(services_url: str, server: FakeLLMServer) -> dict[str, str]:
-    return service_env(
-        services_url,
-        ANTHROPIC_API_KEY="test-anthropic-key",
-        ANTHROPIC_BASE_URL=server.anthropic_base_url,
-        OPENAI_API_KEY="test-openai-key",
-        OPENAI_BASE_URL=server.openai_base_url,
-        TRANSLATION_PROVIDERS="anthropic:claude-haiku-4-5,openai:gpt-4o-mini",
-        TRANSLATION_TIMEOUT="3",
-        TRANSLATION_BACKOFF="0.05",
-        TRANSLATION_BREAKER_COOLDOWN="2",
-        TRANSLATION_RETRY_DELAYS="1,1,2,2,4",
+def llm_env(services_url: str, server: FakeLLMServer, **extra: str) -> dict[str, str]:
+    return (
+        service_env(
+            services_url,
+            ANTHROPIC_API_KEY="test-anthropic-key",
+            ANTHROPIC_BASE_URL=server.anthropic_base_url,
+            OPENAI_API_KEY="test-openai-key",
+            OPENAI_BASE_URL=server.openai_base_url,
+            TRANSLATION_PROVIDERS="anthropic:claude-haiku-4-5,openai:gpt-4o-mini",
+            TRANSLATION_TIMEOUT="3",
+            TRANSLATION_BACKOFF="0.05",
+            TRANSLATION_BREAKER_COOLDOWN="2",
+            TRANSLATION_RETRY_DELAYS="1,1,2,2,4",
+        )
+        | extra
     )
 
 
