@@ -65,6 +65,7 @@ def _subscribe(user, conversation_id: int, since: int | None):
     if participant is None:
         raise ClientError("not_a_member", "no such conversation, or you are not in it")
     last_seq = participant.conversation.last_seq
+    latest.record(conversation_id, last_seq)  # so heartbeats find it without a query
     # A `since` beyond the conversation's end would silence the socket: read it as the end.
     since = min(since, last_seq) if since is not None else None
     replay = _numbered(conversation_id, since) if since is not None else []

@@ -63,13 +63,16 @@ async def latest(conversation_ids: Iterable[int]) -> dict[int, int]:
             found = {}
     missing = [cid for cid in ids if cid not in found]
     if missing:
-        from_database = await database_sync_to_async(conversations_last_seq)(
-            conversation_ids=missing
-        )
-        for cid, seq in from_database.items():
-            found[cid] = seq
-            await database_sync_to_async(record)(cid, seq)
+        found |= await _from_database(missing)
     return found
+
+
+@database_sync_to_async
+def _from_database(conversation_ids: list[int]) -> dict[int, int]:
+    numbers = conversations_last_seq(conversation_ids=conversation_ids)
+    for cid, seq in numbers.items():
+        record(cid, seq)
+    return numbers
 
 
 def _sync_client() -> redis.Redis:
