@@ -1,10 +1,13 @@
 """The latest sequence number of each conversation, so a heartbeat needs no database query.
 
-Delivery records a conversation's new last number once it commits; a socket's ping reads the
-numbers of all its conversations at once. A number only ever grows: a writer that comes late
-never lowers one. In the scale-out mode they live in Redis (a key per conversation, kept a
-day); in the embedded mode the pipeline runs in the server process and a dict is exact. A
-conversation with no recorded number is read from the database, and recorded.
+Delivery records a conversation's new last number once it commits, and so does a subscribe;
+a socket's ping reads the numbers of all its conversations at once. A number only ever grows:
+a writer that comes late never lowers one. In the scale-out mode they live in Redis, a key per
+conversation kept a minute: should a write fail while the key survives (a broadcast and its
+record lost together), a heartbeat trusts the stale number for a minute at most, and a quiet
+conversation costs one database read a minute, not one a ping. In the embedded mode the
+pipeline runs in the server process and a dict is exact. A conversation with no recorded number
+is read from the database, and recorded.
 """
 
 import asyncio
@@ -20,7 +23,7 @@ from django.conf import settings
 
 from chat.selectors import conversations_last_seq
 
-KEEP_SECONDS = 86400
+KEEP_SECONDS = 60
 _KEY = "xlate:last-seq:{}"
 # SET the key to the number unless it holds a greater one.
 _RAISE = """

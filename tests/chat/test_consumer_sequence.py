@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
+from chat import latest
 from chat.broadcast import conversation_group
 from chat.models import Conversation, Message
 from chat.payloads import message_payload
@@ -31,9 +32,11 @@ def pair(make_user, make_conversation):
 
 @database_sync_to_async
 def delivered_silently(conversation, sender, text: str) -> Message:
-    """A message delivered whose broadcast never arrived (Redis restarting, say)."""
+    """A message delivered, and its number recorded as delivery does after commit, whose
+    broadcast never arrived (Redis restarting, say)."""
     Conversation.objects.filter(pk=conversation.pk).update(last_seq=conversation.last_seq + 1)
     conversation.refresh_from_db()
+    latest.record(conversation.pk, conversation.last_seq)
     return Message.objects.create(
         conversation=conversation,
         sender=sender,
