@@ -8,6 +8,9 @@ on, the offline provider), then, for --messages ham lines of ../shared/data:
   to Redis from the publisher thread, whose CPU this process pays);
 - pipeline: `messages_process` on the stored messages, --batch at a time, as a worker runs it.
 
+With --sqlite (the embedded mode: no Redis, no Celery) the pipeline runs inline as each message
+is stored, so the first stage is the whole path and the second finds nothing left to do.
+
 Reports, per message and stage: SQL statements sent through Django's cursors (a transaction
 adds a BEGIN and a COMMIT that psycopg sends itself, not counted), and process CPU
 (time.process_time, this process only: PostgreSQL's and Redis's own CPU are not in it), with
@@ -18,6 +21,7 @@ DEBUG off as in production.
 """
 
 import argparse
+import asyncio
 import cProfile
 import io
 import os
@@ -25,6 +29,7 @@ import pstats
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -133,6 +138,7 @@ def run(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from chat import broadcast
     from chat.context import conversation_context_forget
     from chat.models import Participant, Profile
     from chat.services.conversations import conversation_start
@@ -173,7 +179,13 @@ def run(args: argparse.Namespace) -> None:
         for start in range(0, len(stored), args.batch):
             messages_process(message_ids=stored[start : start + args.batch])
 
-    stage("accept", accept, len(texts), args.profile)
+    if args.sqlite:
+        # As in the server: broadcasts go out from a running event loop, not a thread apiece.
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, daemon=True).start()
+        broadcast.use_server_loop(loop)
+    # In the embedded mode the pipeline runs inline when its message is stored.
+    stage("accept+pipeline" if args.sqlite else "accept", accept, len(texts), args.profile)
     time.sleep(1)  # the publisher thread sends the last tasks (Redis is never read here)
     stage("pipeline", pipeline, len(texts), args.profile)
 

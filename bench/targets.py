@@ -149,6 +149,8 @@ def prepare(sitting: Sitting, name: str) -> None:
         sitting.templates[name] = TEMPLATE_DB
     else:
         path = sitting.workdir / "template.sqlite3"
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)  # a --logs folder used before: start afresh
         _seed(xlate_env(sitting, f"sqlite:///{path}", scaleout=False), sitting, log)
         sitting.templates[name] = str(path)
 
