@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
-from chat.models import Conversation, Message, MessageTranslation, Participant, Profile
+from chat.models import ApiKey, Conversation, Message, MessageTranslation, Participant, Profile
+from chat.services.api_keys import api_key_create, api_key_revoke
 
 
 @admin.register(Profile)
@@ -66,3 +70,55 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description="translation cost (USD)", ordering="_translation_cost")
     def translation_cost(self, obj: Message):
         return obj._translation_cost or 0
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=ApiKey.Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ("name", "scopes")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys of the host app's backend. A new key is shown once, on the page after it is made;
+    the list shows only each key's public prefix."""
+
+    form = ApiKeyForm
+    list_display = ("name", "key_prefix", "scopes", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    actions = ("revoke",)
+
+    @admin.display(description="key")
+    def key_prefix(self, key: ApiKey) -> str:
+        return f"xk_{key.prefix}_…"
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a key is made or revoked, never edited
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:
+        key, plaintext = api_key_create(
+            name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"]
+        )
+        obj.pk, obj.prefix = key.pk, key.prefix
+        request._xlate_new_api_key = plaintext  # shown by response_add, then forgotten
+
+    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue=None):
+        plaintext = getattr(request, "_xlate_new_api_key", None)
+        if plaintext is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {**self.admin_site.each_context(request), "key": obj, "plaintext": plaintext}
+        response: HttpResponse = TemplateResponse(
+            request, "admin/chat/apikey/created.html", context
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        for key in queryset:
+            api_key_revoke(key=key)
+        messages.success(request, f"Revoked {queryset.count()} key(s).")

@@ -314,6 +314,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_notice(self, event: dict[str, Any]) -> None:
         await self.send_json(event["frame"])
 
+    async def chat_revoked(self, event: dict[str, Any]) -> None:
+        """The user's tokens were revoked or the account deactivated: the socket ends."""
+        await self.close(code=4401)
+
     async def chat_settings(self, event: dict[str, Any]) -> None:
         subscription = self.subscriptions.get(event["conversation"])
         if subscription is not None:

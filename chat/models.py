@@ -16,6 +16,11 @@ class Profile(models.Model):
     bio = models.TextField(blank=True, max_length=2000)
     # Bumped on every bio change, so clients can tell a stale translated bio from a fresh one.
     bio_version = models.PositiveIntegerField(default=1)
+    # The host app's id of a user it provisioned through the server API (none for local users).
+    external_id = models.CharField(max_length=150, unique=True, null=True, blank=True)
+    avatar_url = models.URLField(max_length=500, blank=True)
+    # Part of every user token: bumping it revokes every token issued before (chat/tokens.py).
+    token_epoch = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language})"
@@ -35,6 +40,10 @@ class Conversation(models.Model):
     )
     # The last sequence number given to a delivered message; the next one is this plus one.
     last_seq = models.PositiveBigIntegerField(default=0)
+    # The host app's match this conversation was opened for (server API), unique.
+    external_id = models.CharField(max_length=150, unique=True, null=True, blank=True)
+    # Closed (an unmatch): members read the history, nobody sends.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -158,3 +167,28 @@ class MessageTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} → {self.language}"
+
+
+class ApiKey(models.Model):
+    """A key the host app's backend calls the server API with. Only a digest of its secret is
+    stored: the key itself is shown once, when it is created."""
+
+    class Scope(models.TextChoices):
+        USERS = "users", "Provision and deactivate users"
+        CONVERSATIONS = "conversations", "Open and close matches"
+        TOKENS = "tokens", "Mint and revoke user tokens"
+
+    name = models.CharField(max_length=100, help_text="Who uses it, e.g. the app's backend.")
+    # The key's public part: "xk_<prefix>_<secret>"; shown in lists to tell keys apart.
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the secret part.")
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} (xk_{self.prefix}_…)"

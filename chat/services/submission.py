@@ -19,7 +19,7 @@ from django.utils import timezone
 from chat import ratelimit
 from chat.dispatch import enqueue
 from chat.errors import ClientError
-from chat.models import Message, Participant
+from chat.models import Conversation, Message, Participant
 from moderation.models import Standing
 
 CLIENT_ID_MAX = 64
@@ -46,9 +46,11 @@ def check_message_submit(
         if earlier.exclude(conversation_id=conversation_id).exists():
             raise ClientError("client_id_reused", "client_id was used for another conversation")
         raise ClientError("not_a_member", "no such conversation, or you are not in it")
-    existing_id, banned_at, muted_until = row
+    existing_id, banned_at, muted_until, closed = row
     if existing_id is not None:
         return _repeat(Message.objects.get(pk=existing_id), conversation_id), False
+    if closed:
+        raise ClientError("conversation_closed", "this conversation is closed")
     if not text.strip():
         raise ClientError("empty_message", "the message text is empty")
     if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
@@ -70,16 +72,18 @@ def check_message_submit(
 # (bench/pipeline_cost.py), so they are written out.
 _MESSAGE = Message._meta.db_table
 _PARTICIPANT = Participant._meta.db_table
+_CONVERSATION = Conversation._meta.db_table
 _STANDING = Standing._meta.db_table
 
 
 def _membership(user_id: int, conversation_id: int, client_id: str) -> tuple | None:
-    """(id of the user's message with this client id or None, banned_at, muted_until) when the
-    user is a member of the conversation; None when not."""
+    """(id of the user's message with this client id or None, banned_at, muted_until, whether
+    the conversation is closed) when the user is a member of it; None when not."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT id FROM {_MESSAGE} WHERE sender_id = %s AND client_id = %s), "
-            f"s.banned_at, s.muted_until FROM {_PARTICIPANT} p "
+            f"s.banned_at, s.muted_until, c.closed_at IS NOT NULL FROM {_PARTICIPANT} p "
+            f"JOIN {_CONVERSATION} c ON c.id = p.conversation_id "
             f"LEFT JOIN {_STANDING} s ON s.user_id = p.user_id "
             "WHERE p.conversation_id = %s AND p.user_id = %s",
             [user_id, client_id, conversation_id, user_id],
@@ -87,8 +91,8 @@ def _membership(user_id: int, conversation_id: int, client_id: str) -> tuple | N
         row = cursor.fetchone()
     if row is None:
         return None
-    existing, banned_at, muted_until = row
-    return existing, _aware(banned_at), _aware(muted_until)
+    existing, banned_at, muted_until, closed = row
+    return existing, _aware(banned_at), _aware(muted_until), bool(closed)
 
 
 def _aware(value: datetime | None) -> datetime | None:
