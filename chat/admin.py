@@ -1,17 +1,29 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from chat.models import ApiKey, Conversation, Message, MessageTranslation, Participant, Profile
+from chat.models import (
+    ApiKey,
+    Conversation,
+    Message,
+    MessageTranslation,
+    Participant,
+    Profile,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from chat.services.api_keys import api_key_create, api_key_revoke
+from chat.services.webhooks import delivery_resend, endpoint_create
 
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "language", "country")
-    search_fields = ("user__username",)
+    list_display = ("user", "language", "country", "external_id")
+    search_fields = ("user__username", "external_id")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ParticipantInline(admin.TabularInline):
@@ -122,3 +134,56 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset:
             api_key_revoke(key=key)
         messages.success(request, f"Revoked {queryset.count()} key(s).")
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.Event.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("url", "events", "active")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """The host's URLs for events; the signing secret is made with the endpoint."""
+
+    form = WebhookEndpointForm
+    list_display = ("url", "events", "active", "created_at")
+    readonly_fields = ("secret", "created_at")
+
+    def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        endpoint = endpoint_create(url=form.cleaned_data["url"], events=form.cleaned_data["events"])
+        obj.pk, obj.secret = endpoint.pk, endpoint.secret
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: every event sent to every endpoint, with its last answer."""
+
+    list_display = (
+        "created_at", "event", "endpoint", "status", "attempts", "last_status_code",
+        "last_error", "delivered_at",
+    )  # fmt: skip
+    list_filter = ("status", "event", "endpoint")
+    list_select_related = ("endpoint",)
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ("send_again",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Send the selected events again")
+    def send_again(self, request: HttpRequest, queryset) -> None:
+        for delivery in queryset:
+            delivery_resend(delivery=delivery)
+        messages.success(request, f"Queued {queryset.count()} deliveries again.")

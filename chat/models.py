@@ -177,6 +177,7 @@ class ApiKey(models.Model):
         USERS = "users", "Provision and deactivate users"
         CONVERSATIONS = "conversations", "Open and close matches"
         TOKENS = "tokens", "Mint and revoke user tokens"
+        WEBHOOKS = "webhooks", "Register and remove webhooks"
 
     name = models.CharField(max_length=100, help_text="Who uses it, e.g. the app's backend.")
     # The key's public part: "xk_<prefix>_<secret>"; shown in lists to tell keys apart.
@@ -192,3 +193,54 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (xk_{self.prefix}_…)"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of the host app's that receives signed events (docs/integration.md)."""
+
+    class Event(models.TextChoices):
+        MESSAGE_BLOCKED = "message.blocked", "A message was blocked"
+        MESSAGE_HELD = "message.held", "A message was held for review"
+        CASE_DECIDED = "case.decided", "A moderator decided a case"
+        USER_MUTED = "user.muted", "A user was muted"
+        USER_BANNED = "user.banned", "A user was banned"
+        REPORT_CREATED = "report.created", "A member reported a message or a member"
+        CONVERSATION_CLOSED = "conversation.closed", "A conversation was closed"
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list, help_text="The event types sent here.")
+    # The key events are signed with (HMAC-SHA256). It must be kept to sign, so it is stored.
+    secret = models.CharField(max_length=80)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the outbox row, and its log."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (no more attempts)"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(help_text="The event's id: the same for every endpoint.")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id} ({self.status})"

@@ -13,6 +13,7 @@ from chat.services.delivery import conversation_release_ready
 from chat.services.pipeline import messages_process
 from chat.services.submission import messages_requeue_stale
 from chat.services.translations import message_translations_retry, participant_backfill
+from chat.services.webhooks import delivery_attempt
 
 # Only errors a retry can fix: the database or the broker was briefly out of reach.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -73,3 +74,15 @@ def backfill_translations(participant_id: int) -> int:
 def requeue_pending(stale_seconds: int | None = None) -> int:
     """The sweep: hand messages that waited too long (a lost task) to the pipeline again."""
     return messages_requeue_stale(older_than_seconds=stale_seconds)
+
+
+@shared_task(
+    name="chat.deliver_webhook",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_webhook(delivery_id: int) -> str:
+    """POST one event to a host's webhook URL (retries are scheduled by the service)."""
+    return delivery_attempt(delivery_id=delivery_id)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from chat.models import Message
+from chat.services import webhooks
 from moderation.models import AuditEvent, ModerationCase, Standing
 
 AUTO_ACTIONS = {
@@ -96,4 +97,13 @@ def repeat_offender_check(*, user_id: int) -> None:
         case=case,
         blocked_messages=blocked,
         muted_until=standing.muted_until.isoformat(),
+    )
+    webhooks.event_emit(
+        "user.muted",
+        {
+            "user": webhooks.user_ref(user_id),
+            "until": standing.muted_until.isoformat(),
+            "by": "automatic",
+            "case": case.pk,
+        },
     )

@@ -10,9 +10,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Message, Participant
+from chat.services import webhooks
 from chat.services.moderated import message_release, message_retract
+from chat.tokens import user_tokens_revoke
 from moderation.cases import audit
 from moderation.models import AuditEvent, ModerationCase, Report, Standing
 
@@ -25,17 +28,32 @@ def user_mute(*, user, moderator, seconds: int, case=None) -> Standing:
         audit(
             AuditEvent.Action.MUTE, actor=moderator, case=case, subject_id=user.pk, seconds=seconds
         )
+        webhooks.event_emit(
+            "user.muted",
+            {
+                "user": webhooks.user_ref(user.pk),
+                "until": standing.muted_until.isoformat(),
+                "by": "moderator",
+                "case": case.pk if case else None,
+            },
+        )
     return standing
 
 
 def user_ban(*, user, moderator, case=None) -> Standing:
-    """Ban: no more sending, no more logging in (the account is deactivated)."""
+    """Ban: no more sending, no more logging in (the account is deactivated); every token the
+    user holds is revoked and their open sockets close."""
     with transaction.atomic():
         standing, _ = Standing.objects.select_for_update().get_or_create(user=user)
         standing.banned_at = timezone.now()
         standing.save(update_fields=["banned_at"])
         get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+        user_tokens_revoke(user_id=user.pk)
+        broadcast_on_commit(user_group(user.pk), {"type": "chat.revoked"})
         audit(AuditEvent.Action.BAN, actor=moderator, case=case, subject_id=user.pk)
+        webhooks.event_emit(
+            "user.banned", {"user": webhooks.user_ref(user.pk), "case": case.pk if case else None}
+        )
     return standing
 
 
@@ -69,6 +87,20 @@ def _decide(case: ModerationCase, moderator, status: str, decision: str, note: s
     if note:
         case.note = note
     case.save(update_fields=["status", "decision", "assignee", "decided_at", "note"])
+    webhooks.event_emit(
+        "case.decided",
+        {
+            "case": {
+                "id": case.pk,
+                "decision": decision,
+                "source": case.source,
+                "reason": case.reason,
+                "message": case.message_id,
+            },
+            "subject": webhooks.user_ref(case.subject_id),
+            "moderator": {"id": moderator.pk, "username": moderator.get_username()},
+        },
+    )
 
 
 def check_report_submit(
@@ -129,6 +161,16 @@ def check_report_submit(
             case=case,
             message=message,
             reason=reason,
+        )
+        webhooks.event_emit(
+            "report.created",
+            {
+                "report": {"id": report.pk, "reason": reason, "comment": comment, "case": case.pk},
+                "reporter": webhooks.user_ref(reporter.pk),
+                "reported": webhooks.user_ref(reported_user_id),
+                "conversation": webhooks.conversation_ref(conversation_id),
+                "message": message.pk if message else None,
+            },
         )
     return report
 

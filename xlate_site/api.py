@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from chat.api.server import router as server_router
+from chat.api.webhooks import router as webhooks_router
 from chat.errors import ClientError
 
 # HTTP status of each error code a service raises (anything else is a bad request).
@@ -26,6 +27,7 @@ api = NinjaAPI(
     docs_url="docs",
 )
 api.add_router("/v1/", server_router)
+api.add_router("/v1/", webhooks_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:

@@ -237,6 +237,15 @@ SUPPORTED_LANGUAGES = _env_list("SUPPORTED_LANGUAGES", "en,es,fr,de,it,pt")
 # Region used to read phone numbers written without a country code.
 DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
 
+# --- Webhooks --------------------------------------------------------------------------------
+
+# Seconds a host's webhook URL may take to answer.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+# Seconds before each retry of an undelivered event (then it fails; the admin can resend).
+WEBHOOK_RETRY_DELAYS = [
+    int(x) for x in _env_list("WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200,21600")
+]
+
 # --- Translation -----------------------------------------------------------------------------
 
 # Bumped whenever the translation prompt or engine changes, so the cache never serves output

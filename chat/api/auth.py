@@ -36,3 +36,4 @@ class ApiKeyBearer(HttpAuthBase):
 USERS = ApiKeyBearer(ApiKey.Scope.USERS)
 CONVERSATIONS = ApiKeyBearer(ApiKey.Scope.CONVERSATIONS)
 TOKENS = ApiKeyBearer(ApiKey.Scope.TOKENS)
+WEBHOOKS = ApiKeyBearer(ApiKey.Scope.WEBHOOKS)

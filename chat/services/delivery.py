@@ -34,6 +34,7 @@ from chat.broadcast import broadcast_on_commit, conversation_group, user_group
 from chat.dispatch import enqueue
 from chat.models import Conversation, Message, MessageTranslation
 from chat.payloads import message_payload
+from chat.services import webhooks
 from chat.services.translations import translation_retry_schedule
 from moderation.cases import audit, case_open_for_message, repeat_offender_check
 from moderation.decisions import Decision
@@ -325,7 +326,22 @@ def _withhold(outcome: Outcome) -> None:
         _store(cursor, message)
         _insert(cursor, _rows(message, outcome.translations))
     _record(message, decision)
-    sender_notice(message, "message.blocked" if blocked else "message.held", reason=decision.reason)
+    event = "message.blocked" if blocked else "message.held"
+    sender_notice(message, event, reason=decision.reason)
+    webhooks.event_emit(
+        event,
+        {
+            "message": {
+                "id": message.pk,
+                "client_id": message.client_id,
+                "text": message.text,
+                "reason": decision.reason,
+                "kinds": sorted({finding["kind"] for finding in decision.findings}),
+            },
+            "sender": webhooks.user_ref(message.sender_id),
+            "conversation": webhooks.conversation_ref(message.conversation_id),
+        },
+    )
     if blocked:
         repeat_offender_check(user_id=message.sender_id)
 

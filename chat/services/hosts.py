@@ -3,7 +3,6 @@ ids (no passwords in xlate), and open a conversation for each match, closing it 
 
 import re
 from collections.abc import Sequence
-from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,9 +13,11 @@ from django.utils import timezone
 from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Conversation, Participant, Profile
+from chat.services import webhooks
 from chat.services.conversations import conversation_start
 from chat.services.profiles import BIO_MAX_CHARS
 from chat.tokens import user_tokens_revoke
+from chat.urls_check import is_http_url
 
 # The characters of a Django username: a host id becomes the user's username.
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9@.+_-]{1,150}")
@@ -54,9 +55,7 @@ def host_user_upsert(
             "invalid_field",
             f"display_name is at most 150 characters, bio at most {BIO_MAX_CHARS}",
         )
-    if avatar_url and (
-        urlparse(avatar_url).scheme not in ("http", "https") or len(avatar_url) > 500
-    ):
+    if avatar_url and not is_http_url(avatar_url):
         raise ClientError("invalid_field", "avatar_url is an http(s) URL of at most 500 characters")
     users = get_user_model().objects
     with transaction.atomic():
@@ -169,6 +168,14 @@ def match_close(*, match_id: str) -> Conversation:
             conversation.closed_at = timezone.now()
             conversation.save(update_fields=["closed_at"])
             frame = {"type": "conversation.closed", "conversation": conversation.pk}
-            for user_id in conversation.participants.values_list("user_id", flat=True):
+            members = list(conversation.participants.values_list("user_id", flat=True))
+            for user_id in members:
                 broadcast_on_commit(user_group(user_id), {"type": "chat.notice", "frame": frame})
+            webhooks.event_emit(
+                "conversation.closed",
+                {
+                    "conversation": webhooks.conversation_ref(conversation.pk),
+                    "members": [webhooks.user_ref(user_id) for user_id in members],
+                },
+            )
     return conversation

@@ -258,8 +258,15 @@ ENDPOINTS = [
     ("post", "/matches"),
     ("get", "/matches/m1"),
     ("post", "/matches/m1/close"),
+    ("post", "/webhooks"),
+    ("get", "/webhooks"),
+    ("delete", "/webhooks/1"),
 ]
-BODIES = {"/users/u1": {"language": "en"}, "/matches": {"match_id": "m1", "users": ["a", "b"]}}
+BODIES = {
+    "/users/u1": {"language": "en"},
+    "/matches": {"match_id": "m1", "users": ["a", "b"]},
+    "/webhooks": {"url": "https://host.example/hook", "events": ["user.banned"]},
+}
 
 
 async def _try_open(token: str) -> WebsocketCommunicator | None:
@@ -274,3 +281,15 @@ async def _open(token: str) -> WebsocketCommunicator:
     socket = await _try_open(token)
     assert socket is not None, "the token did not open a socket"
     return socket
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://4[?x", "https://[::1", "http://host:99999999999", "https://", "mailto:x@y"],
+)
+def test_a_malformed_url_is_refused_not_a_server_error(key, url):
+    """Found by the API fuzzer: a '[' in the host made urlsplit raise (a 500)."""
+    status, body = call("put", "/users/u1", key, {"language": "en", "avatar_url": url})
+    assert status in (400, 422) and body["error"] in ("invalid_field", "invalid_request")
+    status, body = call("post", "/webhooks", key, {"url": url, "events": ["user.banned"]})
+    assert status in (400, 422) and body["error"] in ("invalid_field", "invalid_request")
