@@ -286,12 +286,20 @@ def serve_in_process(loop: asyncio.AbstractEventLoop) -> None:
     enqueue("chat.requeue_pending", stale_seconds=0)
     if not _sweeping.is_set():
         _sweeping.set()
-        threading.Thread(target=_sweep_every_minute, name="xlate-sweep", daemon=True).start()
+        threading.Thread(target=_periodic, name="xlate-periodic", daemon=True).start()
 
 
-def _sweep_every_minute() -> None:
+def _periodic() -> None:
+    """What `celery beat` does in the scale-out mode: every entry of CELERY_BEAT_SCHEDULE on
+    its interval (the sweep, the purge of closed conversations)."""
+    entries = [(e["task"], float(e["schedule"])) for e in settings.CELERY_BEAT_SCHEDULE.values()]
+    due = {task: time.monotonic() + interval for task, interval in entries}
     while True:
-        time.sleep(60)
+        time.sleep(1)
         loop = _local().loop
-        if loop is not None and loop.is_running():  # runs on the pool, never on this thread
-            enqueue("chat.requeue_pending")
+        if loop is None or not loop.is_running():
+            continue
+        for task, interval in entries:
+            if time.monotonic() >= due[task]:
+                due[task] = time.monotonic() + interval
+                enqueue(task)  # runs on the pool, never on this thread

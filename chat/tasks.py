@@ -9,6 +9,7 @@ queue a task whose own hard limit is below the global soft one.
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from chat.services.conversations import closed_history_purge
 from chat.services.delivery import conversation_release_ready
 from chat.services.pipeline import messages_process
 from chat.services.submission import messages_requeue_stale
@@ -86,3 +87,9 @@ def requeue_pending(stale_seconds: int | None = None) -> int:
 def deliver_webhook(delivery_id: int) -> str:
     """POST one event to a host's webhook URL (retries are scheduled by the service)."""
     return delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="chat.purge_closed_history")
+def purge_closed_history() -> int:
+    """Delete what closed conversations keep beyond their retention (scheduled hourly)."""
+    return closed_history_purge()

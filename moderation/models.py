@@ -26,8 +26,10 @@ class ModerationCase(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
+    # SET_NULL: a decided case outlives its message (closed conversations are purged after
+    # CLOSED_CONVERSATION_RETENTION_DAYS; a pending case keeps its message alive).
     message = models.ForeignKey(
-        "chat.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="cases"
+        "chat.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,7 +91,7 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_received"
     )
     conversation = models.ForeignKey("chat.Conversation", on_delete=models.CASCADE)
-    message = models.ForeignKey("chat.Message", null=True, blank=True, on_delete=models.CASCADE)
+    message = models.ForeignKey("chat.Message", null=True, blank=True, on_delete=models.SET_NULL)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     comment = models.TextField(blank=True, max_length=2000)
     case = models.ForeignKey(

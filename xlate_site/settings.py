@@ -199,11 +199,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # The sweep: pending messages whose hand-off was lost are queued again (run `celery beat`).
+# The embedded mode runs the same schedule on a thread of the server process.
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-pending": {
         "task": "chat.requeue_pending",
         "schedule": float(_env_int("PIPELINE_SWEEP_SECONDS", 60)),
     },
+    "purge-closed-history": {"task": "chat.purge_closed_history", "schedule": 3600.0},
 }
 # Celery's Django fix-up closes the database connection around every task unless this is set,
 # which made DB_CONN_MAX_AGE do nothing in workers (a new PostgreSQL backend per message).
@@ -231,6 +233,9 @@ PIPELINE_STALE_SECONDS = _env_int("PIPELINE_STALE_SECONDS", CELERY_TASK_TIME_LIM
 PIPELINE_ORDER_WAIT = _env_int("PIPELINE_ORDER_WAIT", 30)
 # Embedded mode: threads of the server process that run the pipeline and other jobs.
 PIPELINE_THREADS = _env_int("PIPELINE_THREADS", 4)
+
+# Days a closed conversation (an unmatch) keeps its messages; 0 keeps them for good.
+CLOSED_CONVERSATION_RETENTION_DAYS = _env_int("CLOSED_CONVERSATION_RETENTION_DAYS", 90)
 
 # ISO 639-1 codes a reader can choose and the pipeline translates into.
 SUPPORTED_LANGUAGES = _env_list("SUPPORTED_LANGUAGES", "en,es,fr,de,it,pt")

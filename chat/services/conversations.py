@@ -1,16 +1,19 @@
 """Conversations, their members, and each member's reading settings."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from chat.broadcast import broadcast_on_commit, user_group
 from chat.dispatch import enqueue
 from chat.errors import ClientError
-from chat.models import Conversation, Participant
+from chat.models import Conversation, Message, Participant
 from chat.selectors import participant_get
+from moderation.models import ModerationCase
 
 
 def conversation_start(
@@ -62,3 +65,22 @@ def check_translation_set(
             },
         )
     return participant
+
+
+def closed_history_purge() -> int:
+    """Delete the messages of conversations closed more than CLOSED_CONVERSATION_RETENTION_DAYS
+    ago (0 keeps them). A message a pending moderation case needs stays until it is decided;
+    decided cases, reports and the audit trail keep their records without it. The
+    conversation and its members stay (the match is still known). Returns how many went."""
+    days = settings.CLOSED_CONVERSATION_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(days=days)
+    under_review = ModerationCase.objects.filter(
+        status=ModerationCase.Status.PENDING, message__isnull=False
+    ).values("message_id")
+    purged = Message.objects.filter(conversation__closed_at__lte=cutoff).exclude(
+        pk__in=under_review
+    )
+    deleted, by_model = purged.delete()
+    return by_model.get(Message._meta.label, 0)
