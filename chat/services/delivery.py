@@ -36,6 +36,7 @@ from chat.models import Conversation, Message, MessageTranslation
 from chat.payloads import message_payload
 from chat.services import webhooks
 from chat.services.translations import translation_retry_schedule
+from chat.sql_values import to_db
 from moderation.cases import audit, case_open_for_message, repeat_offender_check
 from moderation.decisions import Decision
 from moderation.models import AuditEvent
@@ -152,13 +153,9 @@ def _unfinished(conversation_id: int, patience_start) -> list[tuple[int, str, bo
         cursor.execute(
             f"SELECT id, status, created_at > %s FROM {_MESSAGE} "
             "WHERE conversation_id = %s AND status IN (%s, %s) ORDER BY id",
-            [_db_time(patience_start), conversation_id, *UNFINISHED],
+            [to_db(patience_start), conversation_id, *UNFINISHED],
         )
         return [(pk, status, bool(young)) for pk, status, young in cursor.fetchall()]
-
-
-def _db_time(value):
-    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _finalize(conversation_id: int, mine: dict[int, Outcome]) -> None:
@@ -228,7 +225,7 @@ def _store(cursor, message: Message) -> None:
     """Write the message's state (one UPDATE)."""
     decision = Message._meta.get_field("decision").get_db_prep_save(message.decision, connection)
     findings = Message._meta.get_field("findings").get_db_prep_save(message.findings, connection)
-    finalized_at = _db_time(message.finalized_at) if message.finalized_at else None
+    finalized_at = to_db(message.finalized_at)
     cursor.execute(
         f"UPDATE {_MESSAGE} SET status = %s, seq = %s, decision = %s, finalized_at = %s, "
         "source_language = %s, findings = %s, reason = %s WHERE id = %s",
@@ -268,7 +265,7 @@ def _insert(cursor, rows: Sequence[MessageTranslation]) -> None:
         params += [
             row.message_id, row.language, row.status, row.reason, row.text, row.provider,
             row.model, row.from_cache, cost.get_db_prep_save(row.cost_usd, connection),
-            _db_time(row.created_at),
+            to_db(row.created_at),
         ]  # fmt: skip
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     cursor.execute(

@@ -11,7 +11,7 @@ result goes to chat.services.delivery, which finalizes in the order the messages
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +22,7 @@ from chat.context import ConversationContext, Member, conversation_context
 from chat.models import Message
 from chat.services.delivery import Outcome, outcomes_finalize
 from chat.services.profiles import profile_ensure
+from chat.sql_values import from_db, to_db
 from moderation.decisions import ORIGINAL, final_decision, stricter, tagged_findings, text_verdict
 from moderation.policy import Action
 from moderation.scoring import scoring_available
@@ -73,7 +74,7 @@ def _pending(message_ids: Sequence[int]) -> list[tuple[Message, list[str]]]:
             f"SELECT m.id, m.conversation_id, m.sender_id, m.client_id, m.text, m.created_at, "
             f"u.{username}{previous} FROM {table} m JOIN {users.db_table} u ON u.id = m.sender_id "
             f"WHERE m.id IN ({marks}) AND m.status = %s ORDER BY m.id",
-            [*[connection.ops.adapt_datetimefield_value(since)] * count, *message_ids,
+            [*[to_db(since)] * count, *message_ids,
              Message.Status.PENDING],
         )  # fmt: skip
         rows = cursor.fetchall()
@@ -87,18 +88,13 @@ def _pending(message_ids: Sequence[int]) -> list[tuple[Message, list[str]]]:
             client_id=client_id,
             text=text,
             status=Message.Status.PENDING,
-            created_at=_aware(created_at),
+            created_at=from_db(created_at),
         )
         for instance in (message, sender):  # rows read from the database, as Django's own are
             instance._state.adding = False
             instance._state.db = connection.alias
         pending.append((message, [t for t in reversed(earlier) if t is not None]))
     return pending
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive UTC datetimes where PostgreSQL gives aware ones."""
-    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
 
 
 def _sender(message: Message, context: ConversationContext) -> Member:

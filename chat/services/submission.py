@@ -8,7 +8,7 @@ the client (same client_id), and the sweep (`messages_requeue_stale`, every minu
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +20,7 @@ from chat import ratelimit
 from chat.dispatch import enqueue
 from chat.errors import ClientError
 from chat.models import Conversation, Message, Participant
+from chat.sql_values import from_db, to_db
 from moderation.models import Standing
 
 CLIENT_ID_MAX = 64
@@ -92,14 +93,7 @@ def _membership(user_id: int, conversation_id: int, client_id: str) -> tuple | N
     if row is None:
         return None
     existing, banned_at, muted_until, closed = row
-    return existing, _aware(banned_at), _aware(muted_until), bool(closed)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive UTC datetimes where PostgreSQL gives aware ones."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, UTC)
-    return value
+    return existing, from_db(banned_at), from_db(muted_until), bool(closed)
 
 
 def _insert(message: Message) -> None:
@@ -113,7 +107,7 @@ def _insert(message: Message) -> None:
             [
                 message.conversation_id, message.sender_id, message.client_id, message.text,
                 "", message.status, "", findings,
-                connection.ops.adapt_datetimefield_value(message.created_at),
+                to_db(message.created_at),
             ],
         )  # fmt: skip
         message.pk = cursor.fetchone()[0]
