@@ -21,6 +21,10 @@ class Profile(models.Model):
     avatar_url = models.URLField(max_length=500, blank=True)
     # Part of every user token: bumping it revokes every token issued before (chat/tokens.py).
     token_epoch = models.PositiveIntegerField(default=0)
+    # The language of the web client's interface (blank: the reading language, if translated).
+    interface_language = models.CharField(max_length=8, blank=True)
+    # When the user's last socket closed (presence: "last seen"); null if never connected.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language})"
@@ -42,8 +46,14 @@ class Conversation(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     # The host app's match this conversation was opened for (server API), unique.
     external_id = models.CharField(max_length=150, unique=True, null=True, blank=True)
-    # Closed (an unmatch): members read the history, nobody sends.
+
+    class CloseReason(models.TextChoices):
+        UNMATCHED = "unmatched", "Unmatched by the host app"
+        BLOCKED = "blocked", "A member blocked another"
+
+    # Closed (an unmatch, a block): members read the history, nobody sends.
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=12, choices=CloseReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -60,6 +70,8 @@ class Participant(models.Model):
     translate = models.BooleanField(default=False, help_text="Reader opted in to translation.")
     # Blank means "use the profile's language".
     language = models.CharField(max_length=8, blank=True)
+    # Receipts: the highest number that reached one of the member's devices, and that they read.
+    delivered_seq = models.PositiveBigIntegerField(default=0)
     last_read_seq = models.PositiveBigIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
 
@@ -116,6 +128,10 @@ class Message(models.Model):
     # When the message was last handed to the pipeline again (null: only when it was stored).
     requeued_at = models.DateTimeField(null=True, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
+    # When an edit of the sender's last took effect (every version is a MessageVersion).
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Deleted by its sender: readers see a stub; the text stays for moderators.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -137,6 +153,59 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} ({self.status})"
+
+
+class MessageEdit(models.Model):
+    """One text a message had or was asked to have: the original (kept when the first edit
+    lands), every edit with its own verdict, and what a deletion removed. Moderators read
+    them all; readers only ever see the message's current text."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being checked"
+        APPLIED = "applied", "Applied"
+        BLOCKED = "blocked", "Blocked"
+        HELD = "held", "Held for review"
+        SUPERSEDED = "superseded", "Replaced by a later version"
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "Original"
+        EDIT = "edit", "Edit"
+        DELETION = "deletion", "Deleted"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="edits")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=40, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of message {self.message_id} ({self.status})"
+
+
+class Block(models.Model):
+    """A member who does not want to hear from another: no messages either way, and their
+    conversations are closed for both."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"
 
 
 class MessageTranslation(models.Model):

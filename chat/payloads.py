@@ -28,6 +28,8 @@ def message_payload(
 ) -> dict[str, Any]:
     """Everything about a delivered message, with the translations for every language (the
     given rows, else the message's own)."""
+    if message.deleted_at is not None:
+        return deleted_payload(message)
     if translations is None:
         translations = message.translations.all()
     return {
@@ -40,7 +42,27 @@ def message_payload(
         "source_language": message.source_language,
         "status": message.status,
         "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": False,
         "translations": {t.language: translation_payload(t) for t in translations},
+    }
+
+
+def deleted_payload(message: Message) -> dict[str, Any]:
+    """A message its sender deleted: it keeps its place and number, and nothing of its text."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "sender": {"id": message.sender_id, "username": message.sender.get_username()},
+        "text": "",
+        "source_language": "",
+        "status": message.status,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": True,
+        "translations": {},
     }
 
 
