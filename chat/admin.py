@@ -7,8 +7,10 @@ from django.template.response import TemplateResponse
 
 from chat.models import (
     ApiKey,
+    Block,
     Conversation,
     Message,
+    MessageEdit,
     MessageTranslation,
     Participant,
     Profile,
@@ -56,6 +58,34 @@ class TranslationInline(admin.TabularInline):
     can_delete = False
 
 
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    """Who blocked whom: read-only here (members block and unblock from the client)."""
+
+    list_display = ("blocker", "blocked", "created_at")
+    search_fields = ("blocker__username", "blocked__username")
+    readonly_fields = ("blocker", "blocked", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EditInline(admin.TabularInline):
+    """Every text the message had or was asked to have, with the check's verdict on each."""
+
+    model = MessageEdit
+    extra = 0
+    fields = ("kind", "status", "reason", "text", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = (
@@ -71,8 +101,8 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ("status", "reason")
     search_fields = ("text", "sender__username")
     raw_id_fields = ("conversation", "sender")
-    readonly_fields = ("findings", "seq", "finalized_at", "created_at")
-    inlines = [TranslationInline]
+    readonly_fields = ("findings", "seq", "finalized_at", "created_at", "edited_at", "deleted_at")
+    inlines = [TranslationInline, EditInline]
 
     def get_queryset(self, request):
         return (

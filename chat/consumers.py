@@ -16,13 +16,15 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from chat import broadcast, dispatch, latest, selectors
+from chat import broadcast, dispatch, latest, presence, selectors
 from chat.broadcast import conversation_group, user_group
 from chat.errors import ClientError
 from chat.models import Message
 from chat.payloads import for_reader, message_payload, retracted_payload
 from chat.protocol import parse_frame
 from chat.services.conversations import check_translation_set
+from chat.services.edits import check_message_delete, check_message_edit
+from chat.services.receipts import receipt_mark, receipts_of
 from chat.services.submission import check_message_submit
 from chat.tokens import SUBPROTOCOL
 from moderation.services import check_message_appeal, check_report_submit
@@ -69,7 +71,16 @@ def _subscribe(user, conversation_id: int, since: int | None):
     # A `since` beyond the conversation's end would silence the socket: read it as the end.
     since = min(since, last_seq) if since is not None else None
     replay = _numbered(conversation_id, since) if since is not None else []
-    return participant.translate, participant.reading_language, last_seq, since, replay
+    receipts = receipts_of(conversation_id=conversation_id, exclude_user_id=user.pk)
+    return participant.translate, participant.reading_language, last_seq, since, replay, receipts
+
+
+@database_sync_to_async
+def _conversation_ids(user) -> list[int]:
+    return list(selectors.conversation_ids_of(user_id=user.pk))
+
+
+_last_seen_store = database_sync_to_async(presence.last_seen_store)
 
 
 _gap = database_sync_to_async(_numbered)
@@ -84,6 +95,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.subscriptions: dict[int, Subscription] = {}
+        # The presence each other member was last said to have here, so a user in several
+        # shared conversations is announced once.
+        self.presence_sent: dict[int, bool] = {}
         loop = asyncio.get_running_loop()
         broadcast.use_server_loop(loop)
         dispatch.serve_in_process(loop)
@@ -91,10 +105,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # A client that offered subprotocols (a token client) must get one chosen back.
         offered = self.scope.get("subprotocols", [])
         await self.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+        if await presence.connect(self.user.pk, self.channel_name):
+            await self._announce(online=True)
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "subscriptions"):
             return
+        try:
+            if await presence.disconnect(self.user.pk, self.channel_name):
+                await self._announce(online=False, last_seen=await _last_seen_store(self.user.pk))
+        except Exception:
+            # Presence is best effort: an unreachable Redis lets the lease run out instead.
+            logger.warning("presence of user %s not updated", self.user.pk, exc_info=True)
         groups = [user_group(self.user.pk)]
         groups += [conversation_group(cid) for cid in self.subscriptions]
         for group in groups:
@@ -132,7 +154,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             handler = getattr(self, "do_" + frame_type.replace(".", "_"))
             await handler(**fields)
         except ClientError as error:
-            await self.send_error(error.code, error.detail)
+            await self.send_error(error.code, error.detail, **error.context)
         except Exception:
             logger.exception("frame failed for user %s", self.user.pk)
             await self.send_error("internal_error", "the server could not handle this frame")
@@ -147,7 +169,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # replay already covered is skipped by sequence number in chat_message.
         await self.channel_layer.group_add(conversation_group(conversation), self.channel_name)
         try:
-            translate, language, last_seq, since, replay = await _subscribe(
+            translate, language, last_seq, since, replay, receipts = await _subscribe(
                 self.user, conversation, since
             )
         except ClientError:
@@ -169,6 +191,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "language": language,
                 # The replay stopped at the limit: subscribe again with the new `since`.
                 "more": len(replay) >= settings.CHAT_REPLAY_LIMIT,
+                "receipts": receipts,
             }
         )
 
@@ -186,7 +209,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         except ClientError as error:
             # Say which message failed, so a client with several in flight can mark the right one.
-            await self.send_error(error.code, error.detail, client_id=client_id)
+            await self.send_error(error.code, error.detail, client_id=client_id, **error.context)
             return
         await self.send_json(
             {
@@ -249,9 +272,31 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
         await self.send_json({"type": "appeal.accepted", "id": id})
 
+    async def do_message_edit(self, id: int, text: str) -> None:
+        edit = await database_sync_to_async(check_message_edit)(
+            user=self.user, message_id=id, text=text
+        )
+        await self.send_json({"type": "message.edit.accepted", "id": id, "edit": edit.pk})
+
+    async def do_message_delete(self, id: int) -> None:
+        await database_sync_to_async(check_message_delete)(user=self.user, message_id=id)
+        await self.send_json({"type": "message.deleted", "id": id})
+
+    async def do_received(self, conversation: int, seq: int) -> None:
+        await database_sync_to_async(receipt_mark)(
+            user=self.user, conversation_id=conversation, seq=seq, read=False
+        )
+
+    async def do_read(self, conversation: int, seq: int) -> None:
+        await database_sync_to_async(receipt_mark)(
+            user=self.user, conversation_id=conversation, seq=seq, read=True
+        )
+
     async def do_ping(self, id: str | int | None = None) -> None:
         """The heartbeat: fill whatever this socket missed (a broadcast lost in a Redis
         restart, in a quiet conversation), then say where every conversation stands."""
+        if await presence.renew(self.user.pk, self.channel_name):
+            await self._announce(online=True)  # its lease had run out (a long stall)
         numbers = await latest.latest(self.subscriptions) if self.subscriptions else {}
         for conversation, last_seq in numbers.items():
             subscription = self.subscriptions.get(conversation)
@@ -304,6 +349,46 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if payload["conversation"] in self.subscriptions:
             view = {key: value for key, value in payload.items() if key != "translations"}
             await self.send_json({"type": "message.update", "message": view})
+
+    async def chat_changed(self, event: dict[str, Any]) -> None:
+        """A delivered message was edited or deleted: every reader who has it replaces it (one
+        who has not got it yet reads its current state when it gets there)."""
+        payload = event["message"]
+        subscription = self.subscriptions.get(payload["conversation"])
+        if subscription is None or payload["seq"] > subscription.last_seq:
+            return
+        view = for_reader(payload, language=subscription.reading)
+        await self.send_json({"type": "message.update", "message": view})
+
+    async def chat_receipt(self, event: dict[str, Any]) -> None:
+        if event["conversation"] in self.subscriptions:
+            frame = {key: value for key, value in event.items() if key != "type"}
+            await self.send_json({"type": "receipt", **frame})
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        user = event["user"]
+        if user == self.user.pk or self.presence_sent.get(user) == event["online"]:
+            return
+        self.presence_sent[user] = event["online"]
+        await self.send_json(
+            {
+                "type": "presence",
+                "user": user,
+                "online": event["online"],
+                "last_seen": event["last_seen"],
+            }
+        )
+
+    async def _announce(self, *, online: bool, last_seen=None) -> None:
+        """Tell the user's conversations that they came online or went offline."""
+        event = {
+            "type": "chat.presence",
+            "user": self.user.pk,
+            "online": online,
+            "last_seen": last_seen.isoformat() if last_seen else None,
+        }
+        for conversation in await _conversation_ids(self.user):
+            await self.channel_layer.group_send(conversation_group(conversation), event)
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["user"]["id"] != self.user.pk and event["conversation"] in self.subscriptions:

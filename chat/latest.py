@@ -10,17 +10,15 @@ pipeline runs in the server process and a dict is exact. A conversation with no 
 is read from the database, and recorded.
 """
 
-import asyncio
 import contextlib
 import threading
-import weakref
 from collections.abc import Iterable
 
 import redis
-import redis.asyncio
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from chat.redis_clients import async_client, sync_client
 from chat.selectors import conversations_last_seq
 
 KEEP_SECONDS = 60
@@ -35,8 +33,6 @@ end
 
 _lock = threading.Lock()
 _local: dict[int, int] = {}
-_sync: list[redis.Redis] = []
-_async: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def record(conversation_id: int, last_seq: int) -> None:
@@ -48,7 +44,7 @@ def record(conversation_id: int, last_seq: int) -> None:
         return
     # Redis unreachable: its keys are lost or stale-low, never too high; heartbeats go on.
     with contextlib.suppress(redis.RedisError):
-        _sync_client().eval(_RAISE, 1, _KEY.format(conversation_id), last_seq, KEEP_SECONDS)
+        sync_client().eval(_RAISE, 1, _KEY.format(conversation_id), last_seq, KEEP_SECONDS)
 
 
 async def latest(conversation_ids: Iterable[int]) -> dict[int, int]:
@@ -60,7 +56,7 @@ async def latest(conversation_ids: Iterable[int]) -> dict[int, int]:
             found = {cid: _local[cid] for cid in ids if cid in _local}
     else:
         try:
-            values = await _async_client().mget([_KEY.format(cid) for cid in ids])
+            values = await async_client().mget([_KEY.format(cid) for cid in ids])
             found = {cid: int(v) for cid, v in zip(ids, values, strict=True) if v is not None}
         except redis.RedisError:
             found = {}
@@ -76,20 +72,3 @@ def _from_database(conversation_ids: list[int]) -> dict[int, int]:
     for cid, seq in numbers.items():
         record(cid, seq)
     return numbers
-
-
-def _sync_client() -> redis.Redis:
-    with _lock:
-        if not _sync:
-            _sync.append(redis.Redis.from_url(settings.REDIS_URL))
-        return _sync[0]
-
-
-def _async_client() -> redis.asyncio.Redis:
-    """One client per event loop (an asyncio client belongs to the loop it was made in)."""
-    loop = asyncio.get_running_loop()
-    with _lock:
-        client = _async.get(loop)
-        if client is None:
-            client = _async[loop] = redis.asyncio.Redis.from_url(settings.REDIS_URL)
-        return client

@@ -33,6 +33,10 @@ FRAMES: dict[str, tuple[Field, ...]] = {
         Field("comment", str, required=False),
     ),
     "message.appeal": (Field("id", int), Field("comment", str, required=False)),
+    "message.edit": (Field("id", int), Field("text", str)),
+    "message.delete": (Field("id", int),),
+    "received": (_ID, Field("seq", int)),
+    "read": (_ID, Field("seq", int)),
     "ping": (Field("id", (str, int), required=False),),
 }
 

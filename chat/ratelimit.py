@@ -1,7 +1,9 @@
 """Rate limits, shared through Redis when there is one (`limits` does the counting)."""
 
 import logging
+import math
 import threading
+import time
 
 # Imported here, whole, before any limiter exists: `limits` reads redis.__version__ on first
 # use, and a thread that finds the module half-imported by another reads "0.0.0" and refuses.
@@ -39,3 +41,14 @@ def hit(action: str, key: str | int, *, rate: str, fail_open: bool = False) -> b
             raise
         logger.warning("rate limit %s unavailable (%s); letting it through", action, error)
         return True
+
+
+def retry_after(action: str, key: str | int, *, rate: str) -> int:
+    """Whole seconds until `action` for `key` is allowed again (at least 1), for clients that
+    show a cooldown; 1 when the counters cannot be read."""
+    limiter = _limiter(settings.REDIS_URL or "memory://")
+    try:
+        reset, _ = limiter.get_window_stats(parse(rate), "xlate", action, str(key))
+    except (redis.RedisError, OSError):
+        return 1
+    return max(1, math.ceil(reset - time.time()))

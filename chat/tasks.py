@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 
 from chat.services.conversations import closed_history_purge
 from chat.services.delivery import conversation_release_ready
+from chat.services.edits import edits_requeue_stale, message_edit_process
 from chat.services.pipeline import messages_process
 from chat.services.submission import messages_requeue_stale
 from chat.services.translations import message_translations_retry, participant_backfill
@@ -32,6 +33,20 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 def process_messages(message_ids: list[int]) -> int:
     """Run the delivery pipeline for a few messages; safe to repeat."""
     return messages_process(message_ids=message_ids)
+
+
+@shared_task(
+    name="chat.check_edit",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def check_edit(edit_id: int) -> str:
+    """Check and translate a sender's edit, then apply or withhold it; safe to repeat."""
+    return message_edit_process(edit_id=edit_id)
 
 
 @shared_task(
@@ -73,7 +88,9 @@ def backfill_translations(participant_id: int) -> int:
 
 @shared_task(name="chat.requeue_pending")
 def requeue_pending(stale_seconds: int | None = None) -> int:
-    """The sweep: hand messages that waited too long (a lost task) to the pipeline again."""
+    """The sweep: hand messages and edits that waited too long (a lost task) to the pipeline
+    again."""
+    edits_requeue_stale(older_than_seconds=stale_seconds)
     return messages_requeue_stale(older_than_seconds=stale_seconds)
 
 

@@ -248,9 +248,12 @@ class ModerationCaseAdmin(admin.ModelAdmin):
             "next_pending_url": _next_pending_url(case),
         }
         if message is not None:
+            # A case about an edit: its findings point into the edit's text.
+            text = case.edit.text if case.edit_id else message.text
             context["original_html"] = highlight_findings(
-                message.text, findings_in(case.findings, ORIGINAL)
+                text, findings_in(case.findings, ORIGINAL)
             )
+            context["versions"] = list(message.edits.order_by("pk"))
             translations = list(message.translations.order_by("language"))
             for translation in translations:
                 translation.text_html = highlight_findings(

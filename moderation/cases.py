@@ -70,6 +70,25 @@ def case_open_for_message(
         )
 
 
+def case_open_for_edit(*, message: Message, edit, verdict: str) -> None:
+    """Queue an edit the check flagged, held or blocked: the moderator reads the edit's text
+    (and every version of the message) on the case."""
+    kinds = sorted({finding["kind"] for finding in edit.findings})
+    case = ModerationCase.objects.create(
+        message=message,
+        edit=edit,
+        source=ModerationCase.Source.PIPELINE,
+        subject_id=message.sender_id,
+        verdict=verdict,
+        reason=edit.reason,
+        kinds=kinds,
+        primary_kind=edit.reason,
+        language=message.source_language,
+        findings=edit.findings,
+    )
+    audit(AUTO_ACTIONS[verdict], case=case, message=message, reason=edit.reason, kinds=kinds)
+
+
 def repeat_offender_check(*, user_id: int) -> None:
     """Mute a sender with MODERATION_REPEAT_BLOCKS blocked messages in the window, and open a
     case for a moderator."""

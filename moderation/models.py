@@ -31,6 +31,10 @@ class ModerationCase(models.Model):
     message = models.ForeignKey(
         "chat.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
+    # A case about an edit of the message (its text is the edit's, not the message's).
+    edit = models.ForeignKey(
+        "chat.MessageEdit", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -141,6 +145,8 @@ class AuditEvent(models.Model):
         SCORE_FAILED = "score_failed", "LLM score unavailable"
         REPORT = "report", "Reported by a user"
         APPEAL = "appeal", "Appealed by the sender"
+        EDIT = "edit", "Edited by the sender"
+        DELETE = "delete", "Deleted by the sender"
         APPROVE = "approve", "Approved"
         REJECT = "reject", "Rejected"
         MUTE = "mute", "Muted"

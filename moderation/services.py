@@ -14,7 +14,7 @@ from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Message, Participant
 from chat.services import webhooks
-from chat.services.moderated import message_release, message_retract
+from chat.services.moderated import message_release, message_retract, release_translations
 from chat.tokens import user_tokens_revoke
 from moderation.cases import audit
 from moderation.models import AuditEvent, ModerationCase, Report, Standing
@@ -58,11 +58,13 @@ def user_ban(*, user, moderator, case=None) -> Standing:
 
 
 def case_approve(*, case: ModerationCase, moderator, note: str = "") -> ModerationCase:
-    """Approve: a held or blocked message is delivered now, live."""
+    """Approve: a held or blocked message is delivered now, live, translated for its readers
+    (translations are made before the transaction: a provider may take seconds)."""
+    made = release_translations(message_id=case.message_id) if case.message_id else []
     with transaction.atomic():
         case = ModerationCase.objects.select_for_update().get(pk=case.pk)
         if case.message_id:
-            message_release(message_id=case.message_id)
+            message_release(message_id=case.message_id, translations=made)
         _decide(case, moderator, ModerationCase.Status.APPROVED, "approve", note)
         audit(AuditEvent.Action.APPROVE, actor=moderator, case=case, message=case.message)
     return case

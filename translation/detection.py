@@ -33,7 +33,12 @@ from translation.masking import without_protected
 DETECTION_CHARS = 400
 _CODES = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w{12,}\b")
 
-__all__ = ["detect_language", "has_translatable_text", "preload_detector"]
+__all__ = [
+    "detect_language",
+    "foreign_script_language",
+    "has_translatable_text",
+    "preload_detector",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +117,44 @@ def detect_language(
     if total <= 0 or values[0].value / total < min_confidence:
         return fallback
     return served[values[0].language]
+
+
+# Scripts none of the usual supported languages are written in, each with the languages a text
+# in it may be (decided among them by a small detector of their own).
+_FOREIGN_SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Arabic", ("ar", "fa", "ur")),
+    ("Cyrillic", ("ru", "uk", "bg")),
+    ("Hebrew", ("he",)),
+    ("Devanagari", ("hi", "mr")),
+    ("Thai", ("th",)),
+    ("Hangul", ("ko",)),
+    ("Greek", ("el",)),
+)
+_SCRIPT_LETTER = {name: regex.compile(rf"\p{{Script={name}}}") for name, _ in _FOREIGN_SCRIPTS}
+
+
+def foreign_script_language(text: str, *, supported: Sequence[str]) -> str | None:
+    """The language of a text written mostly in a script that no supported language uses
+    (Arabic for a service in six Latin-script languages), or None. Detection among the
+    supported languages falls back for such a text; this names it instead of labelling it
+    with the sender's profile language."""
+    letters = [char for char in without_protected(text) if char.isalpha()]
+    if not letters:
+        return None
+    sample = "".join(letters[:DETECTION_CHARS])
+    for name, languages in _FOREIGN_SCRIPTS:
+        if set(languages) & {code.lower() for code in supported}:
+            continue
+        if len(_SCRIPT_LETTER[name].findall(sample)) * 2 <= len(sample):
+            continue
+        if len(languages) == 1:
+            return languages[0]
+        detector = _detector_for(languages)
+        if detector.lingua is None:
+            return languages[0]
+        found = detector.lingua.detect_language_of(sample)
+        return detector.served.get(found, languages[0]) if found else languages[0]
+    return None
 
 
 def has_translatable_text(text: str) -> bool:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from translation.detection import detect_language
+from translation.detection import detect_language, foreign_script_language
 from translation.engine import CallContext, TranslationUnavailable, translate
 
 logger = logging.getLogger(__name__)
@@ -30,8 +30,11 @@ class Translation:
 
 
 def source_language_of(text: str, *, fallback: str) -> str:
-    """The language `text` is written in, or `fallback` when the text cannot tell."""
-    return detect_language(text, supported=settings.SUPPORTED_LANGUAGES, fallback=fallback)
+    """The language `text` is written in, or `fallback` when the text cannot tell. A text in
+    a script none of the supported languages uses is named by its script's language."""
+    supported = settings.SUPPORTED_LANGUAGES
+    found = detect_language(text, supported=supported, fallback="")
+    return found or foreign_script_language(text, supported=supported) or fallback
 
 
 def translation_into(

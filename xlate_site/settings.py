@@ -67,9 +67,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (cookie, Accept-Language); interface_language_middleware below
+    # replaces it with the signed-in user's setting.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chat.interface_language.interface_language_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -84,6 +88,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -134,7 +139,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages of the web client's interface, each with a catalog in locale/ (scripts/i18n
+# updates them). Named in their own language: that is how a picker shows them.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -224,6 +240,13 @@ CHAT_REPLAY_LIMIT = _env_int("CHAT_REPLAY_LIMIT", 500)
 CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "20/10second")
 LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
 SOCKET_TOKEN_MAX_AGE = _env_int("SOCKET_TOKEN_MAX_AGE", 300)
+# The directory: members list everyone (GET /api/v1/me/contacts) and start conversations
+# themselves. On in the embedded demo; a host app that opens matches leaves it off.
+CHAT_DIRECTORY = _env_bool("CHAT_DIRECTORY", DEBUG)
+# Seconds after sending during which the sender may edit a message (deleting has no limit).
+CHAT_EDIT_WINDOW = _env_int("CHAT_EDIT_WINDOW", 3600)
+# Seconds a socket counts as online after its last heartbeat (clients ping every 25 s).
+PRESENCE_LEASE = _env_int("PRESENCE_LEASE", 60)
 # Messages pending this long since they were last handed to the pipeline are handed over again
 # by the sweep. A pipeline task cannot run longer than its hard time limit, so a message older
 # than that was lost (a worker died holding it), or is queued behind a backlog.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from xlate_site.api import api
 
@@ -8,6 +9,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The web client's strings (gettext() in static/chat/) in the active language: the
+    # project's catalog (LOCALE_PATHS) and chat's, without the admin's.
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(domain="djangojs", packages=["chat"]),
+        name="javascript-catalog",
+    ),
     path("moderation/", include("moderation.urls")),
     path("api/", api.urls),
     path("", include("chat.urls")),

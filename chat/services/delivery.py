@@ -94,11 +94,19 @@ def conversation_release_ready(*, conversation_id: int) -> None:
         _finalize(conversation_id, {})
 
 
-def message_deliver_now(*, message: Message, placeholders: Sequence[Translation]) -> None:
+def message_deliver_now(
+    *,
+    message: Message,
+    translations: Sequence[Translation] = (),
+    placeholders: Sequence[Translation] = (),
+) -> None:
     """Deliver a message out of the pipeline's turn (a moderator released it): the next
-    number, now. Call inside a transaction that holds the message row."""
+    number, now, with the `translations` made for it and `placeholders` for those that follow
+    as message.update. Call inside a transaction that holds the message row."""
     last_seq = _reserve(message.conversation_id, 1)
-    item = _Delivery(message, new=list(placeholders), stored=True, retry=bool(placeholders))
+    new = [*translations, *placeholders]
+    retry = any(t.status == UNAVAILABLE and t.retryable for t in new)
+    item = _Delivery(message, new=new, stored=True, retry=retry)
     _deliver(message.conversation_id, last_seq, [item])
 
 
@@ -236,7 +244,9 @@ def _store(cursor, message: Message) -> None:
     )  # fmt: skip
 
 
-def _rows(message: Message, translations: Sequence[Translation]) -> list[MessageTranslation]:
+def translation_rows(
+    message: Message, translations: Sequence[Translation]
+) -> list[MessageTranslation]:
     now = timezone.now()
     return [
         MessageTranslation(
@@ -308,7 +318,7 @@ def _park(outcome: Outcome) -> None:
     }
     with connection.cursor() as cursor:
         _store(cursor, message)
-        _insert(cursor, _rows(message, outcome.translations))
+        _insert(cursor, translation_rows(message, outcome.translations))
 
 
 def _withhold(outcome: Outcome) -> None:
@@ -321,7 +331,7 @@ def _withhold(outcome: Outcome) -> None:
     message.finalized_at = timezone.now()
     with connection.cursor() as cursor:
         _store(cursor, message)
-        _insert(cursor, _rows(message, outcome.translations))
+        _insert(cursor, translation_rows(message, outcome.translations))
     _record(message, decision)
     event = "message.blocked" if blocked else "message.held"
     sender_notice(message, event, reason=decision.reason)
@@ -377,7 +387,7 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
             message.decision = None
             message.finalized_at = now
             _store(cursor, message)
-            rows = _rows(message, item.new)
+            rows = translation_rows(message, item.new)
             created += rows
             payloads.append(message_payload(message, rows + stored.get(message.pk, [])))
         _insert(cursor, created)

@@ -2,6 +2,8 @@
 delivered now) or retraction (a delivered one leaves every screen). Called by the moderation
 actions in moderation/services.py, which audit the decision."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from chat.broadcast import broadcast_on_commit, conversation_group
@@ -9,12 +11,41 @@ from chat.context import conversation_context
 from chat.models import Message
 from chat.payloads import retracted_payload
 from chat.services.delivery import message_deliver_now, sender_notice
-from translation.services import UNAVAILABLE, Translation
+from translation.engine import CallContext
+from translation.services import UNAVAILABLE, Translation, source_language_of, translations_for
 
 
-def message_release(*, message_id: int) -> Message:
-    """Deliver a held or blocked message now with the conversation's next number.
-    Translations it lacks for the current readers follow as message.update."""
+def release_translations(*, message_id: int) -> list[Translation]:
+    """The translations a held or blocked message lacks for its conversation's readers, made
+    now (cache first), before a moderator's release delivers it: readers get it translated at
+    once. Call outside a transaction: a provider may take seconds."""
+    message = Message.objects.select_related("sender__profile").filter(pk=message_id).first()
+    if message is None or message.status not in (Message.Status.HELD, Message.Status.BLOCKED):
+        return []
+    context = conversation_context(conversation_id=message.conversation_id)
+    if context is None:
+        return []
+    targets = context.reader_languages(exclude_user_id=message.sender_id)
+    have = set(message.translations.values_list("language", flat=True))
+    profile = getattr(message.sender, "profile", None)
+    source = message.source_language
+    if not source:
+        # Blocked before any reader needed it: its language was never detected; keep it now.
+        source = source_language_of(message.text, fallback=getattr(profile, "language", "en"))
+        Message.objects.filter(pk=message.pk).update(source_language=source)
+    return translations_for(
+        text=message.text,
+        source=source,
+        targets=set(targets) - have,
+        glossary=context.terms(),
+        context=CallContext(user_id=message.sender_id, message_id=message.pk, purpose="release"),
+    )
+
+
+def message_release(*, message_id: int, translations: Sequence[Translation] = ()) -> Message:
+    """Deliver a held or blocked message now with the conversation's next number, with the
+    `translations` made for it (release_translations). Any its readers still lack follow as
+    message.update."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
@@ -24,14 +55,15 @@ def message_release(*, message_id: int) -> Message:
         if message.status not in (Message.Status.HELD, Message.Status.BLOCKED):
             return message
         have = set(message.translations.values_list("language", flat=True))
+        made = [t for t in translations if t.language not in have]
+        have |= {t.language for t in made}
         context = conversation_context(conversation_id=message.conversation_id)
         targets = context.reader_languages(exclude_user_id=message.sender_id) if context else set()
-        wanted = sorted(targets - have - {message.source_language})
-        placeholders = [
+        missing = [
             Translation(language, UNAVAILABLE, reason="pending", retryable=True)
-            for language in wanted
+            for language in sorted(targets - have - {message.source_language})
         ]
-        message_deliver_now(message=message, placeholders=placeholders)
+        message_deliver_now(message=message, translations=made, placeholders=missing)
     return message
 
 

@@ -52,21 +52,46 @@ def check_message_submit(
         return _repeat(Message.objects.get(pk=existing_id), conversation_id), False
     if closed:
         raise ClientError("conversation_closed", "this conversation is closed")
+    message_text_check(text)
+    sender_standing_check(Standing(banned_at=banned_at, muted_until=muted_until))
+    message_rate_check(user.pk)
+    return do_message_submit(
+        user=user, conversation_id=conversation_id, client_id=client_id, text=text
+    )
+
+
+def message_text_check(text: str) -> None:
+    """What a message's text must be, sent or edited."""
     if not text.strip():
         raise ClientError("empty_message", "the message text is empty")
     if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
         raise ClientError(
             "message_too_long",
             f"the message is longer than {settings.CHAT_MAX_MESSAGE_CHARS} characters",
+            limit=settings.CHAT_MAX_MESSAGE_CHARS,
         )
-    refusal = Standing(banned_at=banned_at, muted_until=muted_until).send_refusal()
-    if refusal is not None:
-        raise ClientError(*refusal)
-    if not ratelimit.hit("message", user.pk, rate=settings.CHAT_RATE_LIMIT, fail_open=True):
-        raise ClientError("rate_limited", "too many messages; slow down")
-    return do_message_submit(
-        user=user, conversation_id=conversation_id, client_id=client_id, text=text
-    )
+
+
+def sender_standing_check(standing: Standing | None) -> None:
+    """Refuse a banned or muted sender (a mute says until when)."""
+    refusal = standing.send_refusal() if standing is not None else None
+    if refusal is None:
+        return
+    code, detail = refusal
+    until = standing.muted_until.isoformat() if code == "muted" else None
+    raise ClientError(code, detail, **({"until": until} if until else {}))
+
+
+def message_rate_check(user_id: int) -> None:
+    """Count one message (or edit) against the sender's rate limit."""
+    rate = settings.CHAT_RATE_LIMIT
+    if not ratelimit.hit("message", user_id, rate=rate, fail_open=True):
+        seconds = ratelimit.retry_after("message", user_id, rate=rate)
+        raise ClientError(
+            "rate_limited",
+            f"too many messages; try again in {seconds} s",
+            retry_after=seconds,
+        )
 
 
 # Every send runs these two statements, where the ORM cost three to four times their CPU

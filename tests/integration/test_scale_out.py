@@ -24,20 +24,31 @@ def cluster(services_url, tmp_path):
 
 
 class Client:
-    def __init__(self, socket) -> None:
+    """A socket that sets presence frames aside (in `presence`), unless told to keep them."""
+
+    def __init__(self, socket, *, presence: bool = False) -> None:
         self.socket = socket
+        self.keep_presence = presence
+        self.presence: list[dict] = []
 
     async def send(self, **frame) -> None:
         await self.socket.send(json.dumps(frame))
 
+    async def _next(self, timeout: float) -> dict:
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+            if frame["type"] != "presence" or self.keep_presence:
+                return frame
+            self.presence.append(frame)
+
     async def receive(self, frame_type: str) -> dict:
-        frame = json.loads(await asyncio.wait_for(self.socket.recv(), TIMEOUT))
+        frame = await self._next(TIMEOUT)
         assert frame["type"] == frame_type, frame
         return frame
 
     async def silent(self, seconds: float = 1.0) -> bool:
         try:
-            frame = await asyncio.wait_for(self.socket.recv(), seconds)
+            frame = await self._next(seconds)
         except TimeoutError:
             return True
         raise AssertionError(f"unexpected frame {frame}")
@@ -48,20 +59,18 @@ class Client:
             frame["since"] = since
         await self.send(**frame)
         replay = []
-        while (reply := json.loads(await asyncio.wait_for(self.socket.recv(), TIMEOUT)))[
-            "type"
-        ] != "subscribed":
+        while (reply := await self._next(TIMEOUT))["type"] != "subscribed":
             assert reply["type"] == "message.new", reply
             replay.append(reply["message"])
         return replay
 
 
-async def connect(port: int, username: str) -> Client:
+async def connect(port: int, username: str, *, presence: bool = False) -> Client:
     token = await asyncio.to_thread(socket_token, port, username, "pw-" + username)
     socket = await websockets.connect(
         f"ws://127.0.0.1:{port}/ws/chat/", subprotocols=["xlate", f"xlate.token.{token}"]
     )
-    return Client(socket)
+    return Client(socket, presence=presence)
 
 
 def test_messages_cross_processes_with_translation_safety_and_replay(
@@ -116,8 +125,24 @@ def test_messages_cross_processes_with_translation_safety_and_replay(
         await a.send(type="message.send", conversation=conversation, client_id="5", text="still?")
         await a.receive("message.accepted")
         assert (await b.receive("message.new"))["message"]["seq"] == 4
+
+        # Presence crosses processes: B on one server sees A come and go on the other, with
+        # a receipt on the way.
+        b2 = await connect(port_b, "bruno", presence=True)
+        await b2.subscribe(conversation)
+        await a.socket.close()
+        gone = await b2.receive("presence")
+        assert gone["online"] is False and gone["last_seen"]
+        a = await connect(port_a, "alice")
+        back = await b2.receive("presence")
+        assert back["online"] is True
+        await a.subscribe(conversation)
+        await b2.send(type="read", conversation=conversation, seq=4)
+        receipt = await a.receive("receipt")
+        assert receipt["read_seq"] == 4 and receipt["delivered_seq"] == 4
         await a.socket.close()
         await b.socket.close()
+        await b2.socket.close()
 
     try:
         asyncio.run(scenario())

@@ -225,3 +225,34 @@ def test_a_member_reports_over_http_and_strangers_cannot(client, pair, make_user
     assert made.status_code == 201 and Report.objects.get().reported == alice
     assert bad_reason.status_code == 400 and stranger.status_code == 404
     assert AuditEvent.objects.filter(action="report", actor=bruno).count() == 1
+
+
+@pytest.mark.asyncio
+async def test_an_approved_blocked_message_reaches_its_reader_translated_at_once(
+    make_user, make_conversation, moderator
+):
+    """No untranslated copy first and a late update: the release translates before it
+    delivers, and the sender gets the message once (matching the blocked one's client id)."""
+    alice = await database_sync_to_async(make_user)(language="en", username="alice")
+    bruno = await database_sync_to_async(make_user)(language="es", username="bruno")
+    conversation = await database_sync_to_async(make_conversation)(
+        alice, bruno, translate_for=[bruno]
+    )
+    a, b = await open_socket(alice), await open_socket(bruno)
+    await subscribe(a, conversation.pk)
+    await subscribe(b, conversation.pk)
+    await send_message(a, conversation.pk, "w1", f"good morning, my shop wallet is {WALLET}")
+    blocked = await receive_type(a, "message.blocked")
+    case = await database_sync_to_async(ModerationCase.objects.get)(message_id=blocked["id"])
+
+    await database_sync_to_async(case_approve)(case=case, moderator=moderator)
+
+    to_bruno = (await receive_type(b, "message.new"))["message"]
+    to_alice = (await receive_type(a, "message.new"))["message"]
+    assert to_bruno["id"] == to_alice["id"] == blocked["id"]
+    assert to_alice["client_id"] == "w1"
+    assert to_bruno["translation"]["status"] == "done"
+    assert "buenos" in to_bruno["translation"]["text"].lower()
+    assert to_bruno["source_language"] == "en"
+    await assert_silent(a, b)
+    await close(a, b)

@@ -7,9 +7,11 @@ import pytest
 from translation.detection import (
     DETECTION_CHARS,
     detect_language,
+    foreign_script_language,
     has_translatable_text,
     preload_detector,
 )
+from translation.services import source_language_of
 
 SIX = ("en", "es", "fr", "de", "it", "pt")
 # A fallback no detector answers, so a test can tell "detected" from "fell back".
@@ -195,3 +197,26 @@ def test_a_long_message_is_judged_by_its_beginning():
     english = "and then he said that he would never ever come back to this town again " * 20
     assert len(spanish) > DETECTION_CHARS
     assert detect(spanish + english) == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("مرحبا، كيف حالك اليوم؟", "ar"),
+        ("مرحبا", "ar"),
+        ("Привет, как у тебя дела сегодня?", "ru"),
+        ("שלום, מה שלומך?", "he"),
+        ("안녕하세요, 오늘 어때요?", "ko"),
+    ],
+)
+def test_text_in_a_script_no_supported_language_uses_is_named_not_given_the_profile_language(
+    settings, text, expected
+):
+    settings.SUPPORTED_LANGUAGES = ["en", "es", "fr", "de", "it", "pt"]
+    assert source_language_of(text, fallback="en") == expected
+
+
+def test_latin_text_that_cannot_tell_still_falls_back(settings):
+    settings.SUPPORTED_LANGUAGES = ["en", "es", "fr", "de", "it", "pt"]
+    assert source_language_of("ok 👍", fallback="es") == "es"
+    assert foreign_script_language("hello there", supported=["en"]) is None
