@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +12,9 @@ from django.utils import timezone
 from chat.broadcast import broadcast_on_commit, user_group
 from chat.dispatch import enqueue
 from chat.errors import ClientError
-from chat.models import Conversation, Message, Participant
-from chat.selectors import participant_get
+from chat.models import Conversation, Message, Participant, Profile
+from chat.selectors import blocked_between, conversation_view, participant_get
+from chat.services import webhooks
 from moderation.models import ModerationCase
 
 
@@ -29,6 +31,84 @@ def conversation_start(
         conversation = Conversation.objects.create(kind=kind, title=title)
         Participant.objects.bulk_create(
             [Participant(conversation=conversation, user=user) for user in users]
+        )
+    return conversation
+
+
+def conversation_announce(*, conversation: Conversation) -> None:
+    """Tell every member's sockets, after commit, that they have a new conversation
+    (`conversation.new`, each with their own view of it)."""
+    members = conversation.participants.select_related("user").order_by("user_id")
+    for participant in members:
+        view = conversation_view(user=participant.user, conversation_id=conversation.pk)
+        frame = {"type": "conversation.new", "conversation": view}
+        broadcast_on_commit(
+            user_group(participant.user_id), {"type": "chat.notice", "frame": frame}
+        )
+
+
+def check_conversation_open(
+    *, user: AbstractBaseUser, other_user_id: int
+) -> tuple[Conversation, bool]:
+    """Start a direct conversation with someone from the directory (CHAT_DIRECTORY), or find
+    the open one the two already have; returns (conversation, created)."""
+    if not settings.CHAT_DIRECTORY:
+        raise ClientError("directory_off", "starting conversations is not enabled here")
+    other = (
+        get_user_model()
+        .objects.filter(pk=other_user_id, is_active=True, profile__isnull=False)
+        .exclude(pk=user.pk)
+        .first()
+    )
+    if other is None:
+        raise ClientError("not_found", "no such person in the directory")
+    if blocked_between(user.pk, other.pk):
+        raise ClientError("blocked", "one of you blocked the other")
+    with transaction.atomic():
+        # Both profiles locked in a fixed order: two requests for the same pair, in either
+        # direction, open one conversation.
+        Profile.objects.get_or_create(user=user)
+        list(
+            Profile.objects.select_for_update()
+            .filter(user_id__in=[user.pk, other.pk])
+            .order_by("pk")
+        )
+        existing = (
+            Conversation.objects.filter(
+                kind=Conversation.Kind.DIRECT, closed_at__isnull=True, participants__user=user
+            )
+            .filter(participants__user=other)
+            .order_by("-pk")
+            .first()
+        )
+        if existing is not None:
+            return existing, False
+        conversation = conversation_start(users=[user, other])
+        conversation_announce(conversation=conversation)
+    return conversation, True
+
+
+def conversation_close(*, conversation: Conversation, reason: str) -> Conversation:
+    """Close a conversation (an unmatch, a block): members keep the history and are told at
+    once; nobody can send any more. Closing again changes nothing."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.closed_at is not None:
+            return conversation
+        conversation.closed_at = timezone.now()
+        conversation.closed_reason = reason
+        conversation.save(update_fields=["closed_at", "closed_reason"])
+        frame = {"type": "conversation.closed", "conversation": conversation.pk, "reason": reason}
+        members = list(conversation.participants.values_list("user_id", flat=True))
+        for user_id in members:
+            broadcast_on_commit(user_group(user_id), {"type": "chat.notice", "frame": frame})
+        webhooks.event_emit(
+            "conversation.closed",
+            {
+                "conversation": webhooks.conversation_ref(conversation.pk),
+                "members": [webhooks.user_ref(user_id) for user_id in members],
+                "reason": reason,
+            },
         )
     return conversation
 

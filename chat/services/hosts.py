@@ -8,13 +8,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Conversation, Participant, Profile
-from chat.services import webhooks
-from chat.services.conversations import conversation_start
+from chat.selectors import blocked_between
+from chat.services.conversations import (
+    conversation_announce,
+    conversation_close,
+    conversation_start,
+)
 from chat.services.profiles import BIO_MAX_CHARS
 from chat.tokens import user_tokens_revoke
 from chat.urls_check import is_http_url
@@ -128,6 +131,8 @@ def match_open(
         raise ClientError("not_found", "both users must be provisioned first")
     if not all(p.user.is_active for p in profiles):
         raise ClientError("user_inactive", "a deactivated user cannot be matched")
+    if blocked_between(profiles[0].user_id, profiles[1].user_id):
+        raise ClientError("blocked", "one of the two users blocked the other")
     try:
         with transaction.atomic():
             conversation = conversation_start(users=[p.user for p in profiles])
@@ -135,6 +140,7 @@ def match_open(
             conversation.external_id = match_id
             if translate:
                 Participant.objects.filter(conversation=conversation).update(translate=True)
+            conversation_announce(conversation=conversation)
     except IntegrityError:  # the same match raced in from another request
         return _same_members(match_get(match_id=match_id), ids), False
     return conversation, True
@@ -160,22 +166,5 @@ def match_get(*, match_id: str, missing_ok: bool = False) -> Conversation | None
 
 def match_close(*, match_id: str) -> Conversation:
     """Unmatch: members keep the history and are told at once; nobody can send any more."""
-    with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().filter(external_id=match_id).first()
-        if conversation is None:
-            raise ClientError("not_found", "no match with that match_id")
-        if conversation.closed_at is None:
-            conversation.closed_at = timezone.now()
-            conversation.save(update_fields=["closed_at"])
-            frame = {"type": "conversation.closed", "conversation": conversation.pk}
-            members = list(conversation.participants.values_list("user_id", flat=True))
-            for user_id in members:
-                broadcast_on_commit(user_group(user_id), {"type": "chat.notice", "frame": frame})
-            webhooks.event_emit(
-                "conversation.closed",
-                {
-                    "conversation": webhooks.conversation_ref(conversation.pk),
-                    "members": [webhooks.user_ref(user_id) for user_id in members],
-                },
-            )
-    return conversation
+    conversation = match_get(match_id=match_id)
+    return conversation_close(conversation=conversation, reason=Conversation.CloseReason.UNMATCHED)

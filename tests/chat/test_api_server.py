@@ -4,7 +4,6 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.management import call_command
@@ -13,6 +12,7 @@ from django.test import Client
 from chat.models import ApiKey, Conversation
 from chat.services.api_keys import api_key_create, api_key_revoke
 from tests.chat.socket_client import (
+    Socket,
     close,
     receive_type,
     send_message,
@@ -234,7 +234,7 @@ async def test_an_unmatch_tells_the_members_and_refuses_sends(key):
     status, body = await api("post", "/matches/m/close", key)
 
     assert status == 200 and body["closed"] is True
-    closed = {"type": "conversation.closed", "conversation": conversation}
+    closed = {"type": "conversation.closed", "conversation": conversation, "reason": "unmatched"}
     assert await receive_type(a, "conversation.closed") == closed
     assert await receive_type(b, "conversation.closed") == closed
     await a.send_json_to(
@@ -269,15 +269,15 @@ BODIES = {
 }
 
 
-async def _try_open(token: str) -> WebsocketCommunicator | None:
-    socket = WebsocketCommunicator(application, "/ws/chat/", subprotocols=token_subprotocols(token))
+async def _try_open(token: str) -> Socket | None:
+    socket = Socket(application, "/ws/chat/", subprotocols=token_subprotocols(token))
     connected, _ = await socket.connect(timeout=5)
     if not connected:
         return None
     return socket
 
 
-async def _open(token: str) -> WebsocketCommunicator:
+async def _open(token: str) -> Socket:
     socket = await _try_open(token)
     assert socket is not None, "the token did not open a socket"
     return socket
