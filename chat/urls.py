@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from chat import views
 
@@ -11,4 +12,10 @@ urlpatterns = [
     path("api/profile/bio", views.profile_bio_edit, name="profile-bio-edit"),
     path("api/reports", views.report_create, name="report-create"),
     path("healthz", views.healthz, name="healthz"),
+    # The host app's link into the web client: a token in the fragment (session-open.js).
+    path(
+        "session/open",
+        TemplateView.as_view(template_name="chat/session_open.html"),
+        name="session-open",
+    ),
 ]

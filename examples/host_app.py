@@ -2,10 +2,12 @@
 
 It provisions two of its users, opens the conversation of their match (both read translated),
 mints a token for each, opens both chat sockets, and has Tom greet Lucía: she reads him in
-Spanish. Everything it does is safe to repeat.
+Spanish. Then it prints a link for each that opens the web client signed in as them (the
+token rides in the fragment, which no server sees, and is traded for a session). Everything it
+does is safe to repeat.
 
     ./scripts/run                                                       # terminal 1
-    DEBUG=1 .venv/bin/python manage.py create_api_key --name example    # prints the key once
+    ./scripts/manage create_api_key --name example                    # prints the key once
     XLATE_API_KEY=xk_... .venv/bin/python examples/host_app.py          # terminal 2
 """
 
@@ -67,6 +69,10 @@ def main() -> None:
     lucia = api("POST", "/users/example-lucia/tokens")
     tom = api("POST", "/users/example-tom/tokens")
     print(asyncio.run(chat(lucia, tom, match["conversation"])))
+    # What the host app's own page would link to (tokens are short-lived: mint one per visit).
+    for name, user in (("Lucía", "example-lucia"), ("Tom", "example-tom")):
+        token = api("POST", f"/users/{user}/tokens")["token"]
+        print(f"Open the chat as {name}: {BASE}/session/open#token={token}")
 
 
 if __name__ == "__main__":

@@ -88,3 +88,5 @@ class UserSession(APIKeyCookie):
 
 # Either credential; a request with neither is 401.
 USER = [UserBearer(), UserSession()]
+# Only a token (trading one for a session).
+USER_TOKEN = UserBearer()

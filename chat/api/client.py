@@ -5,6 +5,7 @@ Thin: parse, call one service or selector, shape the answer. Errors are ClientEr
 into `{"error", "detail"}` with an HTTP status by xlate_site/api.py.
 """
 
+from django.contrib.auth import login as django_login
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
@@ -225,3 +226,16 @@ def appeal_create(request: HttpRequest, body: AppealIn):
     """Ask a moderator to look again at my held or blocked message."""
     check_message_appeal(user=request.auth, message_id=body.message, comment=body.comment)
     return Status(201, AppealAccepted(message=body.message))
+
+
+# --- the web client, opened by the host app ---------------------------------------------
+
+
+@router.post("/me/session", auth=auth.USER_TOKEN, response={204: None, **ERRORS})
+def session_open(request: HttpRequest):
+    """Start a web-client session for the token's user (the host app hands its user a token,
+    and /session/open trades it for the session cookie). A token is required, never a
+    cookie: a page of another site cannot send the header without CORS, so it cannot sign a
+    visitor in as someone else."""
+    django_login(request, request.auth)
+    return Status(204, None)

@@ -158,6 +158,24 @@ def test_the_session_works_and_changes_need_the_csrf_token(make_user):
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
 
+def test_a_token_is_traded_for_a_web_client_session_and_nothing_else_is(make_user):
+    """The host app's link into the web client: a token opens a session; a session, an API
+    key or a bad token does not (no login CSRF: a foreign page cannot send the header)."""
+    alice = make_user(username="alice")
+    client = Client()
+    token = socket_token_issue(user=alice)
+
+    opened = client.post("/api/v1/me/session", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert opened.status_code == 204
+    assert client.get("/").status_code == 200  # signed in: the chat page, not the login form
+    assert client.post("/api/v1/me/session").status_code == 401  # the session alone: no
+    _, key = api_key_create(name="host", scopes=["tokens"])
+    for credential in (key, "forged", ""):
+        refused = Client().post("/api/v1/me/session", HTTP_AUTHORIZATION=f"Bearer {credential}")
+        assert refused.status_code == 401
+
+
 def test_nobody_reaches_a_conversation_or_message_they_are_not_in(pair, make_user):
     ana, bruno, conversation = pair
     eve = make_user(username="eve")
