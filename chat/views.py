@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import ratelimit, selectors
+from chat import ratelimit
 from chat.errors import ClientError
+from chat.models import Profile
 from chat.services.profiles import profile_bio_translated, profile_bio_update, profile_ensure
 from chat.tokens import socket_token_issue
 from moderation.services import check_report_submit
@@ -19,32 +21,27 @@ from moderation.services import check_report_submit
 
 @login_required
 @require_GET
+@ensure_csrf_cookie  # the client API wants the token in X-CSRFToken, read from this cookie
 def index(request: HttpRequest) -> HttpResponse:
-    profile = profile_ensure(user=request.user)
-    conversations = []
-    for conversation in selectors.conversations_for_user(user=request.user):
-        others = [p.user for p in conversation.participants.all() if p.user_id != request.user.pk]
-        mine = next(p for p in conversation.participants.all() if p.user_id == request.user.pk)
-        conversations.append(
-            {
-                "id": conversation.pk,
-                "title": conversation.title or ", ".join(u.get_username() for u in others),
-                "translate": mine.translate,
-                "language": mine.language or profile.language,
-            }
-        )
+    """The web client. It loads everything else from the client API and the socket; the page
+    carries only what the script needs before its first request."""
+    profile_ensure(user=request.user)
     return render(
         request,
         "chat/index.html",
         {
-            "profile": profile,
-            "conversations": conversations,
             "client_config": {
                 "userId": request.user.pk,
                 "username": request.user.get_username(),
                 "languages": settings.SUPPORTED_LANGUAGES,
+                "interfaceLanguages": [[code, name] for code, name in settings.LANGUAGES],
                 "maxChars": settings.CHAT_MAX_MESSAGE_CHARS,
-                "conversations": conversations,
+                "bioMaxChars": Profile._meta.get_field("bio").max_length,
+                "editWindow": settings.CHAT_EDIT_WINDOW,
+                "csrfCookie": settings.CSRF_COOKIE_NAME,
+                "api": "/api/v1/",
+                "socket": "/ws/chat/",
+                "loginUrl": f"{resolve_url(settings.LOGIN_URL)}?next={reverse('chat:index')}",
             },
         },
     )

@@ -1,27 +1,44 @@
 """The README's run command, started as a newcomer starts it, for the end-to-end tests."""
 
 import os
+import shutil
 import signal
 import subprocess
+import sys
 
 import pytest
+from playwright import sync_api as playwright
 
 from tests.support.servers import ROOT, free_port, wait_for_port
 
 PASSWORD = "demo-browser-pass-1"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def _demo_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SECRET_KEY"}}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}", DEMO_PASSWORD=PASSWORD)
+    env.pop("DEBUG", None)
+    return env
 
 
 @pytest.fixture
-def demo_server(tmp_path):
+def demo_settings() -> dict[str, str]:
+    """Settings (environment variables) the demo server starts with; a test module overrides
+    this fixture to try a stricter rate limit or moderation policy."""
+    return {}
+
+
+@pytest.fixture
+def demo_server(tmp_path, demo_settings):
     """`./scripts/run` exactly as a newcomer starts it, on a free port and a fresh SQLite file."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SECRET_KEY"}}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-        DEMO_PASSWORD=PASSWORD,
-        XLATE_ADDR=f"127.0.0.1:{port}",
-    )
-    env.pop("DEBUG", None)
+    env = _demo_env(tmp_path)
+    env.update(demo_settings, XLATE_ADDR=f"127.0.0.1:{port}")
     log = tmp_path / "run.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -32,6 +49,42 @@ def demo_server(tmp_path):
         wait_for_port(port, timeout=120, process=process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
         print(log.read_text(errors="replace")[-3000:])
+
+
+@pytest.fixture
+def demo_manage(demo_server, tmp_path, demo_settings):
+    """Run a manage.py command against the demo server's database (e.g. createsuperuser)."""
+
+    def manage(*args: str, **extra_env: str) -> str:
+        env = _demo_env(tmp_path)
+        env.update(demo_settings, DEBUG="1", **extra_env)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    return manage
+
+
+@pytest.fixture
+def chromium_path():
+    if CHROMIUM is None:
+        if os.environ.get("XLATE_REQUIRE_SERVICES"):
+            pytest.fail("chromium was required but is not installed")
+        pytest.skip("needs chromium: run ./scripts/test")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """Headless Debian Chromium, driven through Playwright's sync API."""
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -1,28 +1,8 @@
 """The README's run command, driven in headless Chromium: two demo users chat, one translated."""
 
-import os
 import re
-import shutil
-
-import pytest
-from playwright import sync_api as playwright
 
 from tests.e2e.conftest import PASSWORD  # the demo users' password in demo_server
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture
-def chromium_path():
-    if CHROMIUM is None:
-        if os.environ.get("XLATE_REQUIRE_SERVICES"):
-            pytest.fail("chromium was required but is not installed")
-        pytest.skip("needs chromium: run ./scripts/test")
-    return CHROMIUM
 
 
 def login(browser, base: str, username: str):
@@ -32,37 +12,32 @@ def login(browser, base: str, username: str):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(lambda url: "/login/" not in url)
     page.click("[data-conversation-id]")
     page.wait_for_selector("#connection-status[data-state=online]")
     return page
 
 
-def test_two_demo_users_chat_and_the_reader_who_opted_in_reads_a_translation(
-    demo_server, chromium_path
-):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        alice, bruno = login(browser, demo_server, "alice"), login(browser, demo_server, "bruno")
+def test_two_demo_users_chat_and_the_reader_who_opted_in_reads_a_translation(demo_server, browser):
+    alice, bruno = login(browser, demo_server, "alice"), login(browser, demo_server, "bruno")
 
-        alice.fill("#message-input", "Good morning, how are you?")
-        alice.click("#send-button")
-        received = bruno.locator(".message.other").first
-        received.locator(".translation").wait_for()
+    alice.fill("#message-input", "Good morning, how are you?")
+    alice.click("#send-button")
+    received = bruno.locator(".message.other").first
+    received.locator(".translation").wait_for()
 
-        assert received.locator(".original").inner_text() == "Good morning, how are you?"
-        assert re.search(r"buenos días", received.locator(".translation").inner_text(), re.I)
-        assert received.locator(".demo-label").is_visible()
+    assert received.locator(".original").inner_text() == "Good morning, how are you?"
+    assert re.search(r"buenos días", received.locator(".translation").inner_text(), re.I)
+    assert received.locator(".demo-label").is_visible()
 
-        bruno.fill("#message-input", "hola, gracias")
-        bruno.click("#send-button")
-        reply = alice.locator(".message.other").first
-        reply.wait_for()
-        assert reply.locator(".translation").count() == 0  # alice has not opted in
+    bruno.fill("#message-input", "hola, gracias")
+    bruno.click("#send-button")
+    reply = alice.locator(".message.other").first
+    reply.wait_for()
+    assert reply.locator(".translation").count() == 0  # alice has not opted in
 
-        alice.fill("#message-input", "pay 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa now")
-        alice.click("#send-button")
-        alice.locator(".message.blocked").wait_for()
-        bruno.wait_for_timeout(500)
-        assert "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa" not in bruno.inner_text("#messages")
-        browser.close()
+    alice.fill("#message-input", "pay 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa now")
+    alice.click("#send-button")
+    alice.locator(".message.blocked").wait_for()
+    bruno.wait_for_timeout(500)
+    assert "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa" not in bruno.inner_text("#messages")
