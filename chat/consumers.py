@@ -25,6 +25,7 @@ from chat.protocol import parse_frame
 from chat.services.conversations import check_translation_set
 from chat.services.edits import check_message_delete, check_message_edit
 from chat.services.receipts import receipt_mark, receipts_of
+from chat.services.sessions import session_mark
 from chat.services.submission import check_message_submit
 from chat.tokens import SUBPROTOCOL
 from moderation.services import check_message_appeal, check_report_submit
@@ -95,6 +96,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.subscriptions: dict[int, Subscription] = {}
+        # The browser session that opened this socket (none for a token): its logout closes it.
+        key = getattr(self.scope.get("session"), "session_key", None)
+        self.session = session_mark(key) if key else None
         # The presence each other member was last said to have here, so a user in several
         # shared conversations is announced once.
         self.presence_sent: dict[int, bool] = {}
@@ -402,6 +406,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_revoked(self, event: dict[str, Any]) -> None:
         """The user's tokens were revoked or the account deactivated: the socket ends."""
         await self.close(code=4401)
+
+    async def chat_session_ended(self, event: dict[str, Any]) -> None:
+        """The browser session that opened this socket logged out: the socket ends too."""
+        if self.session is not None and event["session"] == self.session:
+            await self.close(code=4401)
 
     async def chat_settings(self, event: dict[str, Any]) -> None:
         subscription = self.subscriptions.get(event["conversation"])

@@ -165,6 +165,7 @@ class MessageEdit(models.Model):
         APPLIED = "applied", "Applied"
         BLOCKED = "blocked", "Blocked"
         HELD = "held", "Held for review"
+        REJECTED = "rejected", "Rejected by a moderator"
         SUPERSEDED = "superseded", "Replaced by a later version"
 
     class Kind(models.TextChoices):

@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
@@ -15,6 +16,7 @@ from chat import ratelimit
 from chat.errors import ClientError
 from chat.models import Profile
 from chat.services.profiles import profile_bio_translated, profile_bio_update, profile_ensure
+from chat.services.sessions import session_end
 from chat.tokens import socket_token_issue
 from moderation.services import check_report_submit
 
@@ -137,6 +139,18 @@ def report_create(request: HttpRequest) -> JsonResponse:
         status = 404 if error.code in {"not_a_member", "not_found"} else 400
         return JsonResponse({"error": error.code, "detail": error.detail}, status=status)
     return JsonResponse({"id": report.pk, "case": report.case_id}, status=201)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which also closes the sockets this browser session opened (a socket
+    outliving its session would keep reading the user's conversations)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user_id, key = request.user.pk, request.session.session_key
+        response = super().post(request, *args, **kwargs)
+        if user_id is not None and key:
+            session_end(user_id=user_id, session_key=key)
+        return response
 
 
 @require_GET

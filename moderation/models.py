@@ -69,9 +69,13 @@ class ModerationCase(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "source"],
-                condition=Q(message__isnull=False),
+                condition=Q(message__isnull=False, edit__isnull=True),
                 name="case_one_per_message_and_source",
-            )
+            ),
+            # An edit's verdict is a case of its own: a message can have several.
+            models.UniqueConstraint(
+                fields=["edit"], condition=Q(edit__isnull=False), name="case_one_per_edit"
+            ),
         ]
         permissions = [("decide_case", "Can approve or reject cases and sanction users")]
 

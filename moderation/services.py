@@ -14,7 +14,15 @@ from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Message, Participant
 from chat.services import webhooks
-from chat.services.moderated import message_release, message_retract, release_translations
+from chat.services.moderated import (
+    WITHHELD_EDITS,
+    edit_reject,
+    edit_release,
+    edit_translations,
+    message_release,
+    message_retract,
+    release_translations,
+)
 from chat.tokens import user_tokens_revoke
 from moderation.cases import audit
 from moderation.models import AuditEvent, ModerationCase, Report, Standing
@@ -59,11 +67,17 @@ def user_ban(*, user, moderator, case=None) -> Standing:
 
 def case_approve(*, case: ModerationCase, moderator, note: str = "") -> ModerationCase:
     """Approve: a held or blocked message is delivered now, live, translated for its readers
-    (translations are made before the transaction: a provider may take seconds)."""
-    made = release_translations(message_id=case.message_id) if case.message_id else []
+    (translations are made before the transaction: a provider may take seconds). A case about
+    an edit applies the edit instead."""
+    if case.edit_id:
+        source, made = edit_translations(edit_id=case.edit_id)
+    else:
+        made = release_translations(message_id=case.message_id) if case.message_id else []
     with transaction.atomic():
         case = ModerationCase.objects.select_for_update().get(pk=case.pk)
-        if case.message_id:
+        if case.edit_id:
+            edit_release(edit_id=case.edit_id, source=source, translations=made)
+        elif case.message_id:
             message_release(message_id=case.message_id, translations=made)
         _decide(case, moderator, ModerationCase.Status.APPROVED, "approve", note)
         audit(AuditEvent.Action.APPROVE, actor=moderator, case=case, message=case.message)
@@ -71,10 +85,18 @@ def case_approve(*, case: ModerationCase, moderator, note: str = "") -> Moderati
 
 
 def case_reject(*, case: ModerationCase, moderator, note: str = "") -> ModerationCase:
-    """Reject: a delivered (flagged) message disappears from recipients' screens now."""
+    """Reject: a delivered (flagged) message disappears from recipients' screens now. A
+    withheld edit is refused (the message stays as it was); a flagged edit that was applied
+    takes the message with it, as any flagged message."""
     with transaction.atomic():
-        case = ModerationCase.objects.select_for_update().get(pk=case.pk)
-        if case.message_id:
+        case = (
+            ModerationCase.objects.select_for_update(of=("self",))
+            .select_related("edit")
+            .get(pk=case.pk)
+        )
+        if case.edit_id and case.edit.status in WITHHELD_EDITS:
+            edit_reject(edit_id=case.edit_id)
+        elif case.message_id:
             message_retract(message_id=case.message_id)
         _decide(case, moderator, ModerationCase.Status.REJECTED, "reject", note)
         audit(AuditEvent.Action.REJECT, actor=moderator, case=case, message=case.message)

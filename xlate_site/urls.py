@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from chat import views as chat_views
 from xlate_site.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", chat_views.LogoutView.as_view(), name="logout"),
     # The web client's strings (gettext() in static/chat/) in the active language: the
     # project's catalog (LOCALE_PATHS) and chat's, without the admin's.
     path(

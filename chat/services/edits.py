@@ -8,6 +8,7 @@ moderator gets a case). Every version is kept for moderators: the original, each
 verdict, and the text a deletion removed.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from chat.services.translations import translation_retry_schedule
 from moderation.cases import audit, case_open_for_edit
 from moderation.models import AuditEvent, Standing
 from moderation.policy import Action
+from translation.services import UNAVAILABLE, Translation
 
 
 def _own_message(*, user: AbstractBaseUser, message_id: int) -> Message:
@@ -143,24 +145,37 @@ def message_edit_process(*, edit_id: int) -> str:
             event = "message.edit_blocked" if edit.status == "blocked" else "message.edit_held"
             sender_notice(message, event, edit=edit.pk, reason=decision.reason)
             return edit.status
-        MessageEdit.objects.filter(message=message, status=MessageEdit.Status.APPLIED).exclude(
-            kind=MessageEdit.Kind.DELETION
-        ).update(status=MessageEdit.Status.SUPERSEDED)
-        edit.status = MessageEdit.Status.APPLIED
-        edit.save(update_fields=["status", "findings", "reason"])
-        message.text = edit.text
-        message.source_language = outcome.source_language
-        message.edited_at = timezone.now()
-        message.save(update_fields=["text", "source_language", "edited_at"])
-        MessageTranslation.objects.filter(message=message).delete()
-        MessageTranslation.objects.bulk_create(translation_rows(message, outcome.translations))
+        edit_apply(
+            message=message,
+            edit=edit,
+            source=outcome.source_language,
+            translations=outcome.translations,
+        )
         if decision.action != Action.ALLOW:
             case_open_for_edit(message=message, edit=edit, verdict=str(decision.action))
-        audit(AuditEvent.Action.EDIT, message=message, edit=edit.pk)
-        if outcome.retry_translations:
-            translation_retry_schedule(message.pk, attempt=0)
-        _changed(message)
     return edit.status
+
+
+def edit_apply(
+    *, message: Message, edit: MessageEdit, source: str, translations: Sequence[Translation]
+) -> None:
+    """Make `edit` the message's text, with its translations, and tell every reader. Call
+    inside a transaction that holds both rows."""
+    MessageEdit.objects.filter(message=message, status=MessageEdit.Status.APPLIED).exclude(
+        kind=MessageEdit.Kind.DELETION
+    ).update(status=MessageEdit.Status.SUPERSEDED)
+    edit.status = MessageEdit.Status.APPLIED
+    edit.save(update_fields=["status", "findings", "reason"])
+    message.text = edit.text
+    message.source_language = source
+    message.edited_at = timezone.now()
+    message.save(update_fields=["text", "source_language", "edited_at"])
+    MessageTranslation.objects.filter(message=message).delete()
+    MessageTranslation.objects.bulk_create(translation_rows(message, translations))
+    audit(AuditEvent.Action.EDIT, message=message, edit=edit.pk)
+    if any(t.status == UNAVAILABLE and t.retryable for t in translations):
+        translation_retry_schedule(message.pk, attempt=0)
+    _changed(message)
 
 
 def edits_requeue_stale(*, older_than_seconds: int | None = None) -> int:

@@ -8,11 +8,14 @@ from django.db import transaction
 
 from chat.broadcast import broadcast_on_commit, conversation_group
 from chat.context import conversation_context
-from chat.models import Message
+from chat.models import Message, MessageEdit
 from chat.payloads import retracted_payload
 from chat.services.delivery import message_deliver_now, sender_notice
+from chat.services.edits import edit_apply
 from translation.engine import CallContext
 from translation.services import UNAVAILABLE, Translation, source_language_of, translations_for
+
+WITHHELD_EDITS = (MessageEdit.Status.HELD, MessageEdit.Status.BLOCKED)
 
 
 def release_translations(*, message_id: int) -> list[Translation]:
@@ -83,3 +86,50 @@ def message_retract(*, message_id: int) -> Message:
             message.save(update_fields=["status"])
             sender_notice(message, "message.rejected", reason=message.reason)
     return message
+
+
+def edit_translations(*, edit_id: int) -> tuple[str, list[Translation]]:
+    """The source language and the translations of a withheld edit, made before a moderator's
+    approval applies it (outside the transaction: a provider may take seconds)."""
+    edit = MessageEdit.objects.select_related("message__sender__profile").filter(pk=edit_id)
+    edit = edit.first()
+    if edit is None or edit.status not in WITHHELD_EDITS:
+        return "", []
+    message = edit.message
+    context = conversation_context(conversation_id=message.conversation_id)
+    profile = getattr(message.sender, "profile", None)
+    source = source_language_of(edit.text, fallback=getattr(profile, "language", "en"))
+    if context is None:
+        return source, []
+    return source, translations_for(
+        text=edit.text,
+        source=source,
+        targets=context.reader_languages(exclude_user_id=message.sender_id),
+        glossary=context.terms(),
+        context=CallContext(user_id=message.sender_id, message_id=message.pk, purpose="release"),
+    )
+
+
+def edit_release(*, edit_id: int, source: str, translations: Sequence[Translation]) -> None:
+    """A moderator approved a held or blocked edit: it becomes the message's text for every
+    reader, unless the message was deleted meanwhile."""
+    with transaction.atomic():
+        edit = MessageEdit.objects.select_for_update().get(pk=edit_id)
+        message = Message.objects.select_for_update(of=("self",)).get(pk=edit.message_id)
+        if edit.status not in WITHHELD_EDITS or message.deleted_at is not None:
+            return
+        if message.status != Message.Status.DELIVERED:
+            return
+        edit_apply(message=message, edit=edit, source=source, translations=translations)
+
+
+def edit_reject(*, edit_id: int) -> None:
+    """A moderator rejected a held or blocked edit: the message stays as it was; its sender is
+    told."""
+    with transaction.atomic():
+        edit = MessageEdit.objects.select_for_update().select_related("message").get(pk=edit_id)
+        if edit.status not in WITHHELD_EDITS:
+            return
+        edit.status = MessageEdit.Status.REJECTED
+        edit.save(update_fields=["status"])
+        sender_notice(edit.message, "message.edit_rejected", edit=edit.pk, reason=edit.reason)

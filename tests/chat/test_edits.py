@@ -12,6 +12,7 @@ from django.utils import timezone
 from chat.models import Message, MessageEdit
 from chat.services.edits import edits_requeue_stale
 from moderation.models import AuditEvent, ModerationCase
+from moderation.services import case_approve, case_reject
 from tests.chat.socket_client import (
     assert_silent,
     close,
@@ -208,4 +209,91 @@ async def test_an_edit_whose_job_was_lost_is_checked_by_the_sweep(pair):
     updated = (await receive_type(b, "message.update"))["message"]
     assert updated["text"] == "Good evening"
     await receive_type(a, "message.update")
+    await close(a, b)
+
+
+@pytest.fixture
+def moderator(make_user, moderators_group):
+    user = make_user(username="mod")
+    user.is_staff = True
+    user.save()
+    user.groups.add(moderators_group)
+    return user
+
+
+async def _held_edit(a, b, conversation, settings) -> tuple[int, ModerationCase]:
+    """A message already under review (a flagged e-mail address), edited into text the
+    policy holds: two cases for one message."""
+    settings.MODERATION_STRICT = True
+    await send_message(a, conversation.pk, "m1", "see you at eight then")
+    message_id = (await receive_type(b, "message.new"))["message"]["id"]
+    await receive_type(a, "message.new")
+    await a.send_json_to(
+        {"type": "message.edit", "id": message_id, "text": "or call me on +34 612 345 670"}
+    )
+    await receive_type(a, "message.edit.accepted")
+    held = await receive_type(a, "message.edit_held")
+    assert held["reason"] == "contact_sharing"
+    case = await database_sync_to_async(ModerationCase.objects.get)(edit_id=held["edit"])
+    return message_id, case
+
+
+async def test_an_edit_of_a_message_that_has_a_case_gets_a_case_of_its_own(pair, settings):
+    alice, bruno, conversation = pair
+    a, b = await open_socket(alice), await open_socket(bruno)
+    await subscribe(a, conversation.pk)
+    await subscribe(b, conversation.pk)
+    await send_message(a, conversation.pk, "m1", "write to me at someone@example.com")
+    message_id = (await receive_type(b, "message.new"))["message"]["id"]
+    await receive_type(a, "message.new")
+    assert await database_sync_to_async(
+        ModerationCase.objects.filter(message_id=message_id, edit=None).exists
+    )()
+
+    settings.MODERATION_STRICT = True
+    await a.send_json_to({"type": "message.edit", "id": message_id, "text": "or +34 612 345 670"})
+    await receive_type(a, "message.edit.accepted")
+
+    assert (await receive_type(a, "message.edit_held"))["id"] == message_id
+    count = await database_sync_to_async(
+        ModerationCase.objects.filter(message_id=message_id).count
+    )()
+    assert count == 2
+    await close(a, b)
+
+
+async def test_a_moderator_approving_a_held_edit_applies_it_for_every_reader(
+    pair, settings, moderator
+):
+    alice, bruno, conversation = pair
+    a, b = await open_socket(alice), await open_socket(bruno)
+    await subscribe(a, conversation.pk)
+    await subscribe(b, conversation.pk)
+    message_id, case = await _held_edit(a, b, conversation, settings)
+
+    await database_sync_to_async(case_approve)(case=case, moderator=moderator)
+
+    updated = (await receive_type(b, "message.update"))["message"]
+    assert updated["id"] == message_id and "612 345 670" in updated["text"]
+    assert updated["translation"]["status"] == "done" and updated["edited_at"]
+    await receive_type(a, "message.update")
+    await close(a, b)
+
+
+async def test_a_moderator_rejecting_a_held_edit_keeps_the_message_and_tells_the_sender(
+    pair, settings, moderator
+):
+    alice, bruno, conversation = pair
+    a, b = await open_socket(alice), await open_socket(bruno)
+    await subscribe(a, conversation.pk)
+    await subscribe(b, conversation.pk)
+    message_id, case = await _held_edit(a, b, conversation, settings)
+
+    await database_sync_to_async(case_reject)(case=case, moderator=moderator)
+
+    rejected = await receive_type(a, "message.edit_rejected")
+    assert rejected["id"] == message_id and rejected["edit"] == case.edit_id
+    await assert_silent(a, b)
+    message = await database_sync_to_async(Message.objects.get)(pk=message_id)
+    assert message.status == "delivered" and message.text == "see you at eight then"
     await close(a, b)
