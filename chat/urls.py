@@ -8,9 +8,6 @@ app_name = "chat"
 urlpatterns = [
     path("", views.index, name="index"),
     path("api/socket-token", views.socket_token, name="socket-token"),
-    path("api/profiles/<str:username>/bio", views.profile_bio, name="profile-bio"),
-    path("api/profile/bio", views.profile_bio_edit, name="profile-bio-edit"),
-    path("api/reports", views.report_create, name="report-create"),
     path("healthz", views.healthz, name="healthz"),
     # The host app's link into the web client: a token in the fragment (session-open.js).
     path(

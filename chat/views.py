@@ -13,12 +13,10 @@ from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import ratelimit
-from chat.errors import ClientError
 from chat.models import Profile
-from chat.services.profiles import profile_bio_translated, profile_bio_update, profile_ensure
+from chat.services.profiles import profile_ensure
 from chat.services.sessions import session_end
 from chat.tokens import socket_token_issue
-from moderation.services import check_report_submit
 
 
 @login_required
@@ -73,72 +71,6 @@ def socket_token(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"token": socket_token_issue(user=user), "expires_in": settings.SOCKET_TOKEN_MAX_AGE}
     )
-
-
-@require_GET
-def profile_bio(request: HttpRequest, username: str) -> JsonResponse:
-    """A member's bio, with its translation into the viewer's language (`?lang=` overrides)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "login_required", "detail": "log in first"}, status=401)
-    language = request.GET.get("lang") or profile_ensure(user=request.user).language
-    if language not in settings.SUPPORTED_LANGUAGES:
-        return JsonResponse(
-            {"error": "unsupported_language", "detail": "lang is not a supported language"},
-            status=400,
-        )
-    result = profile_bio_translated(username=username, language=language)
-    if result is None:
-        return JsonResponse({"error": "not_found", "detail": "no such user"}, status=404)
-    return JsonResponse(result)
-
-
-@require_POST
-def profile_bio_edit(request: HttpRequest) -> JsonResponse:
-    """Replace the logged-in user's bio (JSON {"bio": "..."}; the CSRF token is required)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "login_required", "detail": "log in first"}, status=401)
-    try:
-        bio = json.loads(request.body or b"{}")["bio"]
-        if not isinstance(bio, str):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "invalid_request", "detail": "send JSON with bio"}, 400)
-    try:
-        profile = profile_bio_update(user=request.user, bio=bio)
-    except ClientError as error:
-        return JsonResponse({"error": error.code, "detail": error.detail}, status=400)
-    return JsonResponse({"bio": profile.bio, "bio_version": profile.bio_version})
-
-
-@require_POST
-def report_create(request: HttpRequest) -> JsonResponse:
-    """Report a message or a member: JSON {conversation, message | user, reason, comment}."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "login_required", "detail": "log in first"}, status=401)
-    try:
-        body = json.loads(request.body or b"{}")
-        fields = {
-            "conversation_id": body["conversation"],
-            "reason": body["reason"],
-            "comment": body.get("comment", ""),
-            "message_id": body.get("message"),
-            "reported_user_id": body.get("user"),
-        }
-        ids = [fields["conversation_id"], fields["message_id"], fields["reported_user_id"]]
-        if not all(i is None or (isinstance(i, int) and not isinstance(i, bool)) for i in ids):
-            raise TypeError
-        if not isinstance(fields["reason"], str) or not isinstance(fields["comment"], str):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse(
-            {"error": "invalid_request", "detail": "send JSON with conversation and reason"}, 400
-        )
-    try:
-        report = check_report_submit(reporter=request.user, **fields)
-    except ClientError as error:
-        status = 404 if error.code in {"not_a_member", "not_found"} else 400
-        return JsonResponse({"error": error.code, "detail": error.detail}, status=status)
-    return JsonResponse({"id": report.pk, "case": report.case_id}, status=201)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -1,5 +1,7 @@
 """The safety pipeline with its moderation queue, through chat services and the socket."""
 
+import json
+
 import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
@@ -208,14 +210,12 @@ async def test_reports_and_appeals_go_through_the_socket(pair):
 
 
 def test_a_member_reports_over_http_and_strangers_cannot(client, pair, make_user):
-    import json
-
     alice, bruno, conversation = pair
     mallory = make_user(username="mallory")
     client.force_login(bruno)
 
     def post(body):
-        return client.post("/api/reports", json.dumps(body), content_type="application/json")
+        return client.post("/api/v1/me/reports", json.dumps(body), content_type="application/json")
 
     made = post({"conversation": conversation.pk, "user": alice.pk, "reason": "harassment"})
     bad_reason = post({"conversation": conversation.pk, "user": alice.pk, "reason": "nope"})
@@ -223,7 +223,7 @@ def test_a_member_reports_over_http_and_strangers_cannot(client, pair, make_user
     stranger = post({"conversation": conversation.pk, "user": alice.pk, "reason": "spam"})
 
     assert made.status_code == 201 and Report.objects.get().reported == alice
-    assert bad_reason.status_code == 400 and stranger.status_code == 404
+    assert bad_reason.status_code in (400, 422) and stranger.status_code == 404
     assert AuditEvent.objects.filter(action="report", actor=bruno).count() == 1
 
 
