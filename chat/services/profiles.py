@@ -95,14 +95,6 @@ def _reading_language_changed(*, user: AbstractBaseUser, language: str) -> None:
             )
 
 
-def profile_bio_translated(*, username: str, language: str) -> dict | None:
-    """A bio as a viewer reading `language` sees it (translated on demand, cache first)."""
-    profile = Profile.objects.select_related("user").filter(user__username=username).first()
-    if profile is None:
-        return None
-    return {"username": profile.user.get_username(), **_bio(profile, language)}
-
-
 def check_bio_read(
     *, viewer: AbstractBaseUser, user_id: int, language: str | None = None
 ) -> dict[str, Any]:
