@@ -132,6 +132,9 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     # Deleted by its sender: readers see a stub; the text stays for moderators.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # What readers see when the safety check masked a contact detail (blank: the text itself).
+    # A database default too: the accept path inserts messages with a plain statement.
+    masked_text = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

@@ -38,7 +38,9 @@ def message_payload(
         "seq": message.seq,
         "client_id": message.client_id,
         "sender": {"id": message.sender_id, "username": message.sender.get_username()},
-        "text": message.text,
+        # A masked message reaches every reader, its sender included, masked.
+        "text": message.masked_text or message.text,
+        "masked": bool(message.masked_text),
         "source_language": message.source_language,
         "status": message.status,
         "created_at": message.created_at.isoformat(),
@@ -57,6 +59,7 @@ def deleted_payload(message: Message) -> dict[str, Any]:
         "client_id": message.client_id,
         "sender": {"id": message.sender_id, "username": message.sender.get_username()},
         "text": "",
+        "masked": False,
         "source_language": "",
         "status": message.status,
         "created_at": message.created_at.isoformat(),

@@ -14,6 +14,7 @@ from moderation.models import AuditEvent, ModerationCase, Standing
 
 AUTO_ACTIONS = {
     "flag": AuditEvent.Action.AUTO_FLAG,
+    "mask": AuditEvent.Action.AUTO_MASK,
     "hold": AuditEvent.Action.AUTO_HOLD,
     "block": AuditEvent.Action.AUTO_BLOCK,
 }

@@ -9,14 +9,13 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 
 from moderation.detectors import scan_with_context
-from moderation.policy import Action, Verdict, decide
+from moderation.policy import MASK_CONTACTS, SEVERITY, Action, Verdict, decide
 from moderation.scoring import ScoreResult, ScoringUnavailable, score_available_text
 from moderation.signals import risk_signals
 from translation.engine import CallContext
 
 logger = logging.getLogger(__name__)
 
-_RANK = {Action.ALLOW: 0, Action.FLAG: 1, Action.HOLD: 2, Action.BLOCK: 3}
 # Where a finding was made: its span points into the original, or into one translation
 # ("translation:<language>").
 ORIGINAL = "original"
@@ -58,7 +57,7 @@ class Decision:
 
 
 def stricter(current: Verdict, other: Verdict) -> Verdict:
-    return other if _RANK[other.action] > _RANK[current.action] else current
+    return other if SEVERITY[other.action] > SEVERITY[current.action] else current
 
 
 def tagged_findings(verdict: Verdict, where: str) -> list[dict]:
@@ -66,10 +65,15 @@ def tagged_findings(verdict: Verdict, where: str) -> list[dict]:
     return [finding.to_dict() | {"in": where} for finding in verdict.findings]
 
 
-def text_verdict(text: str, *, previous: Sequence[str] = (), region: str | None) -> Verdict:
-    """Deterministic verdict on one text, read together with the sender's previous ones."""
+def text_verdict(
+    text: str, *, previous: Sequence[str] = (), region: str | None, mask_contacts: bool = False
+) -> Verdict:
+    """Deterministic verdict on one text, read together with the sender's previous ones.
+    With `mask_contacts` (a conversation's first messages), contact details are masked rather
+    than flagged, unless the settings' table says otherwise for a kind."""
     findings = scan_with_context(text, previous, region=region)
-    return decide(findings, actions=settings.MODERATION_ACTIONS or None)
+    actions = {**MASK_CONTACTS, **(settings.MODERATION_ACTIONS or {})} if mask_contacts else None
+    return decide(findings, actions=actions or settings.MODERATION_ACTIONS or None)
 
 
 def final_decision(
@@ -101,9 +105,9 @@ def final_decision(
             banded = Action.BLOCK
         elif score.score >= settings.MODERATION_SCORE_FLAG:
             banded = Action.FLAG
-        if _RANK[banded] > _RANK[action]:
+        if SEVERITY[banded] > SEVERITY[action]:
             action, reason = banded, "scam_score"
-    if settings.MODERATION_STRICT and action == Action.FLAG:
+    if settings.MODERATION_STRICT and action in (Action.FLAG, Action.MASK):
         action = Action.HOLD
     return Decision(
         action=action,

@@ -143,6 +143,7 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         AUTO_FLAG = "auto_flag", "Flagged by the pipeline"
+        AUTO_MASK = "auto_mask", "Masked by the pipeline"
         AUTO_HOLD = "auto_hold", "Held by the pipeline"
         AUTO_BLOCK = "auto_block", "Blocked by the pipeline"
         AUTO_MUTE = "auto_mute", "Muted as a repeat offender"

@@ -26,6 +26,9 @@ __all__ = [
 class Action(StrEnum):
     ALLOW = "allow"
     FLAG = "flag"
+    # Delivered with the contact detail replaced by a placeholder (moderation/masking.py), and
+    # reviewed. Only contact kinds can be masked; for any other kind it reads as flag.
+    MASK = "mask"
     HOLD = "hold"
     BLOCK = "block"
 
@@ -54,7 +57,11 @@ REASONS: dict[str, str] = {
 }
 # A kind missing from the table (a detector newer than it) is flagged, not waved through.
 _UNKNOWN_KIND_ACTION = Action.FLAG
-_SEVERITY = {Action.ALLOW: 0, Action.FLAG: 1, Action.HOLD: 2, Action.BLOCK: 3}
+SEVERITY = {Action.ALLOW: 0, Action.FLAG: 1, Action.MASK: 2, Action.HOLD: 3, Action.BLOCK: 4}
+# What the mask action can hide (moderation/masking.py holds their placeholders).
+MASKABLE = frozenset({"phone", "email", "messenger_handle"})
+# The overrides that mask contact details instead of flagging them.
+MASK_CONTACTS: dict[str, str] = dict.fromkeys(sorted(MASKABLE), "mask")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +96,12 @@ def decide(findings: Sequence[Finding], *, actions: Mapping[str, str] | None = N
     deciding_action = Action.ALLOW
     for finding in findings:
         action = table.get(finding.kind, _UNKNOWN_KIND_ACTION)
+        if action is Action.MASK and finding.kind not in MASKABLE:
+            action = Action.FLAG
         if action is Action.ALLOW:
             continue
-        if deciding is None or (_SEVERITY[action], finding.confidence) > (
-            _SEVERITY[deciding_action],
+        if deciding is None or (SEVERITY[action], finding.confidence) > (
+            SEVERITY[deciding_action],
             deciding.confidence,
         ):
             deciding, deciding_action = finding, action

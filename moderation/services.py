@@ -67,15 +67,16 @@ def user_ban(*, user, moderator, case=None) -> Standing:
 
 def case_approve(*, case: ModerationCase, moderator, note: str = "") -> ModerationCase:
     """Approve: a held or blocked message is delivered now, live, translated for its readers
-    (translations are made before the transaction: a provider may take seconds). A case about
-    an edit applies the edit instead."""
-    if case.edit_id:
+    (translations are made before the transaction: a provider may take seconds); a masked one
+    is shown whole. A case about a withheld edit applies the edit instead."""
+    withheld_edit = case.edit_id and case.edit.status in WITHHELD_EDITS
+    if withheld_edit:
         source, made = edit_translations(edit_id=case.edit_id)
     else:
         made = release_translations(message_id=case.message_id) if case.message_id else []
     with transaction.atomic():
         case = ModerationCase.objects.select_for_update().get(pk=case.pk)
-        if case.edit_id:
+        if withheld_edit:
             edit_release(edit_id=case.edit_id, source=source, translations=made)
         elif case.message_id:
             message_release(message_id=case.message_id, translations=made)

@@ -331,6 +331,10 @@ MODERATION_SCORE_BLOCK = float(os.environ.get("MODERATION_SCORE_BLOCK", "8"))
 MODERATION_SCORE_FLAG = float(os.environ.get("MODERATION_SCORE_FLAG", "5"))
 # Strict mode: whatever would be flagged (delivered, then reviewed) is held until approved.
 MODERATION_STRICT = _env_bool("MODERATION_STRICT", False)
+# In a conversation's first this many messages, contact details (phone numbers, e-mail
+# addresses, messenger handles) are masked: delivered as "[phone number hidden]" and reviewed.
+# After that they are flagged. 0 never masks.
+MODERATION_MASK_FIRST_MESSAGES = _env_int("MODERATION_MASK_FIRST_MESSAGES", 10)
 # The LLM scores a message only when worth paying for: risk signals, a sender's first
 # messages in a conversation, or this share of everything else.
 MODERATION_SCORE_FIRST_MESSAGES = _env_int("MODERATION_SCORE_FIRST_MESSAGES", 3)

@@ -40,7 +40,7 @@ from chat.sql_values import to_db
 from moderation.cases import audit, case_open_for_message, repeat_offender_check
 from moderation.decisions import Decision
 from moderation.models import AuditEvent
-from moderation.policy import Action
+from moderation.policy import MASKABLE, Action
 from translation.services import SKIPPED, UNAVAILABLE, Translation
 
 UNFINISHED = (Message.Status.PENDING, Message.Status.READY)
@@ -64,6 +64,8 @@ class Outcome:
     source_language: str
     decision: Decision
     translations: list[Translation] = field(default_factory=list)
+    # The text readers get when the decision is to mask (blank otherwise).
+    masked_text: str = ""
 
     @property
     def retry_translations(self) -> bool:
@@ -224,6 +226,7 @@ def _release_when_wait_ends(conversation_id: int, waiting_for: int) -> None:
 
 
 def _apply(message: Message, outcome: Outcome) -> None:
+    message.masked_text = outcome.masked_text
     message.source_language = outcome.source_language
     message.findings = outcome.decision.findings
     message.reason = outcome.decision.reason
@@ -236,10 +239,10 @@ def _store(cursor, message: Message) -> None:
     finalized_at = to_db(message.finalized_at)
     cursor.execute(
         f"UPDATE {_MESSAGE} SET status = %s, seq = %s, decision = %s, finalized_at = %s, "
-        "source_language = %s, findings = %s, reason = %s WHERE id = %s",
+        "source_language = %s, findings = %s, reason = %s, masked_text = %s WHERE id = %s",
         [
             message.status, message.seq, decision, finalized_at, message.source_language,
-            findings, message.reason, message.pk,
+            findings, message.reason, message.masked_text, message.pk,
         ],
     )  # fmt: skip
 
@@ -402,6 +405,11 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
         conversation_group(conversation_id),
         {"type": "chat.message", "conversation": conversation_id, "messages": payloads},
     )
+    for item in items:
+        # After the message itself, so the sender's client marks a bubble it already shows.
+        if item.decision is not None and item.decision.action == Action.MASK:
+            kinds = sorted({f["kind"] for f in item.decision.findings if f["kind"] in MASKABLE})
+            sender_notice(item.message, "message.masked", reason=item.decision.reason, kinds=kinds)
     transaction.on_commit(lambda: latest.record(conversation_id, last_seq))
     return last_seq
 

@@ -96,7 +96,7 @@ def check_message_delete(*, user: AbstractBaseUser, message_id: int) -> Message:
         message.deleted_at = timezone.now()
         message.save(update_fields=["deleted_at"])
         audit(AuditEvent.Action.DELETE, message=message)
-        _changed(message)
+        message_changed(message)
     return message
 
 
@@ -150,6 +150,7 @@ def message_edit_process(*, edit_id: int) -> str:
             edit=edit,
             source=outcome.source_language,
             translations=outcome.translations,
+            masked_text=outcome.masked_text,
         )
         if decision.action != Action.ALLOW:
             case_open_for_edit(message=message, edit=edit, verdict=str(decision.action))
@@ -157,25 +158,32 @@ def message_edit_process(*, edit_id: int) -> str:
 
 
 def edit_apply(
-    *, message: Message, edit: MessageEdit, source: str, translations: Sequence[Translation]
+    *,
+    message: Message,
+    edit: MessageEdit,
+    source: str,
+    translations: Sequence[Translation],
+    masked_text: str = "",
 ) -> None:
-    """Make `edit` the message's text, with its translations, and tell every reader. Call
-    inside a transaction that holds both rows."""
+    """Make `edit` the message's text, with its translations (of `masked_text` when the check
+    masked a contact detail), and tell every reader. Call inside a transaction that holds
+    both rows."""
     MessageEdit.objects.filter(message=message, status=MessageEdit.Status.APPLIED).exclude(
         kind=MessageEdit.Kind.DELETION
     ).update(status=MessageEdit.Status.SUPERSEDED)
     edit.status = MessageEdit.Status.APPLIED
     edit.save(update_fields=["status", "findings", "reason"])
     message.text = edit.text
+    message.masked_text = masked_text
     message.source_language = source
     message.edited_at = timezone.now()
-    message.save(update_fields=["text", "source_language", "edited_at"])
+    message.save(update_fields=["text", "masked_text", "source_language", "edited_at"])
     MessageTranslation.objects.filter(message=message).delete()
     MessageTranslation.objects.bulk_create(translation_rows(message, translations))
     audit(AuditEvent.Action.EDIT, message=message, edit=edit.pk)
     if any(t.status == UNAVAILABLE and t.retryable for t in translations):
         translation_retry_schedule(message.pk, attempt=0)
-    _changed(message)
+    message_changed(message)
 
 
 def edits_requeue_stale(*, older_than_seconds: int | None = None) -> int:
@@ -193,7 +201,7 @@ def edits_requeue_stale(*, older_than_seconds: int | None = None) -> int:
     return len(ids)
 
 
-def _changed(message: Message) -> None:
+def message_changed(message: Message) -> None:
     """Every reader replaces what they show of the message (after commit)."""
     message = Message.objects.select_related("sender").get(pk=message.pk)
     broadcast_on_commit(

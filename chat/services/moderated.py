@@ -8,10 +8,11 @@ from django.db import transaction
 
 from chat.broadcast import broadcast_on_commit, conversation_group
 from chat.context import conversation_context
-from chat.models import Message, MessageEdit
+from chat.models import Message, MessageEdit, MessageTranslation
 from chat.payloads import retracted_payload
-from chat.services.delivery import message_deliver_now, sender_notice
-from chat.services.edits import edit_apply
+from chat.services.delivery import message_deliver_now, sender_notice, translation_rows
+from chat.services.edits import edit_apply, message_changed
+from chat.services.translations import translation_retry_schedule
 from translation.engine import CallContext
 from translation.services import UNAVAILABLE, Translation, source_language_of, translations_for
 
@@ -23,13 +24,17 @@ def release_translations(*, message_id: int) -> list[Translation]:
     now (cache first), before a moderator's release delivers it: readers get it translated at
     once. Call outside a transaction: a provider may take seconds."""
     message = Message.objects.select_related("sender__profile").filter(pk=message_id).first()
-    if message is None or message.status not in (Message.Status.HELD, Message.Status.BLOCKED):
+    if message is None:
+        return []
+    masked = message.status == Message.Status.DELIVERED and bool(message.masked_text)
+    if not masked and message.status not in (Message.Status.HELD, Message.Status.BLOCKED):
         return []
     context = conversation_context(conversation_id=message.conversation_id)
     if context is None:
         return []
     targets = context.reader_languages(exclude_user_id=message.sender_id)
-    have = set(message.translations.values_list("language", flat=True))
+    # A masked message's translations are of the masked text: all are made again.
+    have = set() if masked else set(message.translations.values_list("language", flat=True))
     profile = getattr(message.sender, "profile", None)
     source = message.source_language
     if not source:
@@ -48,13 +53,16 @@ def release_translations(*, message_id: int) -> list[Translation]:
 def message_release(*, message_id: int, translations: Sequence[Translation] = ()) -> Message:
     """Deliver a held or blocked message now with the conversation's next number, with the
     `translations` made for it (release_translations). Any its readers still lack follow as
-    message.update."""
+    message.update. A masked message is shown whole instead (message.update)."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
             .select_related("sender")
             .get(pk=message_id)
         )
+        if message.status == Message.Status.DELIVERED and message.masked_text:
+            _unmask(message, translations)
+            return message
         if message.status not in (Message.Status.HELD, Message.Status.BLOCKED):
             return message
         have = set(message.translations.values_list("language", flat=True))
@@ -68,6 +76,17 @@ def message_release(*, message_id: int, translations: Sequence[Translation] = ()
         ]
         message_deliver_now(message=message, translations=made, placeholders=missing)
     return message
+
+
+def _unmask(message: Message, translations: Sequence[Translation]) -> None:
+    """A moderator approved a masked message: every reader gets the whole text, translated."""
+    message.masked_text = ""
+    message.save(update_fields=["masked_text"])
+    MessageTranslation.objects.filter(message=message).delete()
+    MessageTranslation.objects.bulk_create(translation_rows(message, translations))
+    if any(t.status == UNAVAILABLE and t.retryable for t in translations):
+        translation_retry_schedule(message.pk, attempt=0)
+    message_changed(message)
 
 
 def message_retract(*, message_id: int) -> Message:

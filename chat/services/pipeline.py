@@ -24,6 +24,7 @@ from chat.services.delivery import Outcome, outcomes_finalize
 from chat.services.profiles import profile_ensure
 from chat.sql_values import from_db, to_db
 from moderation.decisions import ORIGINAL, final_decision, stricter, tagged_findings, text_verdict
+from moderation.masking import masked_text
 from moderation.policy import Action
 from moderation.scoring import scoring_available
 from translation.costs import budget_exceeded
@@ -115,6 +116,11 @@ def message_outcome(
     sender = _sender(message, context)
     region = sender.country or settings.DEFAULT_PHONE_REGION
     verdict = text_verdict(message.text, previous=previous, region=region)
+    masked = ""
+    if verdict.action == Action.FLAG and _conversation_young(message):
+        verdict = text_verdict(message.text, previous=previous, region=region, mask_contacts=True)
+        if verdict.action == Action.MASK:
+            masked = masked_text(message.text, verdict.findings)
     findings = tagged_findings(verdict, ORIGINAL)
     translations = []
     source = ""
@@ -122,8 +128,9 @@ def message_outcome(
     if verdict.action != Action.BLOCK and targets:
         # Detection only where its answer is used: choosing what to translate into.
         source = source_language_of(message.text, fallback=sender.language)
+        # A masked message is translated masked: no translation can carry the detail.
         translations = translations_for(
-            text=message.text,
+            text=masked or message.text,
             source=source,
             targets=targets,
             glossary=context.terms(),
@@ -149,7 +156,19 @@ def message_outcome(
     if not source and decision.action != Action.ALLOW:
         # A moderator filters the queue by language.
         source = source_language_of(message.text, fallback=sender.language)
-    return Outcome(message, source, decision, translations)
+    if decision.action != Action.MASK:
+        masked = ""  # the score or strict mode made it stricter: held or blocked whole
+    return Outcome(message, source, decision, translations, masked_text=masked)
+
+
+def _conversation_young(message: Message) -> bool:
+    """Whether the message is among its conversation's first MODERATION_MASK_FIRST_MESSAGES
+    (asked only when a contact detail was found, so it costs a query only then)."""
+    limit = settings.MODERATION_MASK_FIRST_MESSAGES
+    if limit <= 0:
+        return False
+    earlier = Message.objects.filter(conversation_id=message.conversation_id, pk__lt=message.pk)
+    return earlier.count() < limit
 
 
 def sender_message_count(message: Message) -> int:

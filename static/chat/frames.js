@@ -21,6 +21,7 @@ const HANDLERS = {
   "message.edit.accepted": (ctx, f) => ctx.sender.editAccepted(f),
   "message.edit_blocked": (ctx, f) => ctx.sender.editVerdict(f, "blocked"),
   "message.edit_held": (ctx, f) => ctx.sender.editVerdict(f, "held"),
+  "message.edit_rejected": (ctx, f) => ctx.sender.editVerdict(f, "rejected"),
   "message.deleted": (ctx, f) => ctx.sender.deleted(f),
   subscribed: onSubscribed,
   pong: onPong,

@@ -110,6 +110,7 @@ export class Item {
     this.createdAt = new Date();
     this.editedAt = null;
     this.deleted = false;
+    this.masked = false;
     this.local = null; // "sending" (not accepted yet) or "failed" (refused: see error)
     this.error = null; // {code, detail, retry_after, until, at}
     this.removed = false; // a moderator took it back after it was shown
@@ -215,6 +216,7 @@ export class Store {
     item.createdAt = parseTime(payload.created_at) || item.createdAt;
     if (payload.edited_at !== undefined) item.editedAt = parseTime(payload.edited_at);
     item.deleted = Boolean(payload.deleted);
+    item.masked = Boolean(payload.masked);
     if (item.status === "delivered" || item.deleted) {
       item.local = null;
       item.error = null;

@@ -15,7 +15,11 @@ LATEST = "/moderation/cases/latest"  # the newest case id, for staff
 
 @pytest.fixture
 def demo_settings():
-    return {"MODERATION_ACTIONS": json.dumps({"phone": "hold"})}
+    # Contact details flagged whole rather than masked in the first messages (test_masking.py).
+    return {
+        "MODERATION_ACTIONS": json.dumps({"phone": "hold"}),
+        "MODERATION_MASK_FIRST_MESSAGES": "0",
+    }
 
 
 class Moderator:

@@ -287,6 +287,12 @@ function stateLine(item, ctx) {
       text: item.removed ? gettext("Removed by a moderator.") : gettext("Removed by a moderator: not delivered."),
     });
   }
+  if (item.own && item.masked && !item.deleted) {
+    return el("div", {
+      class: "state masked-note",
+      text: gettext("We hid the contact detail in this message until a moderator has checked it: sharing contacts this early is a common scam pattern."),
+    });
+  }
   if (item.own && item.editNote) {
     const note = item.editNote;
     const text =
@@ -294,6 +300,8 @@ function stateLine(item, ctx) {
         ? format(gettext("Your edit was not applied: %(reason)s."), { reason: reasonText(note.reason) })
         : note.kind === "held"
           ? gettext("Your edit is waiting for a moderator; everyone sees the earlier text until then.")
+          : note.kind === "rejected"
+            ? gettext("A moderator did not accept your edit; everyone sees the earlier text.")
           : note.kind === "failed"
             ? format(gettext("Your edit was not saved: %(why)s"), { why: describeError(note.error || {}).text })
             : gettext("Saving your edit…");
