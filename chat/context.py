@@ -51,6 +51,11 @@ class ConversationContext:
             m.reading_language for m in self.members if m.translate and m.user_id != exclude_user_id
         }
 
+    def languages(self) -> list[str]:
+        """Every language the members write or read in, each once, in member order."""
+        seen = (code for m in self.members for code in (m.language, m.reading_language))
+        return list(dict.fromkeys(code for code in seen if code))
+
     def terms(self) -> list[str]:
         """Words translation keeps as written: the glossary and the members' names."""
         names = {name for m in self.members for name in (m.username, m.first_name) if name}

@@ -5,6 +5,7 @@ which writes the audit rows and makes the live effect."""
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -41,7 +42,6 @@ DECISIONS = (
     ("mute_24h", "Mute sender 24 h", ""),
     ("ban", "Ban sender", "Ban this sender? The account can no longer log in or send."),
 )
-CONTEXT_MESSAGES = 10
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -264,14 +264,14 @@ class ModerationCaseAdmin(admin.ModelAdmin):
             before = (
                 Message.objects.filter(conversation_id=message.conversation_id, pk__lt=message.pk)
                 .select_related("sender")
-                .order_by("-pk")[:CONTEXT_MESSAGES]
+                .order_by("-pk")[: settings.MODERATION_CONTEXT_MESSAGES]
             )
             context["context_messages"] = list(before)[::-1]
         else:
             recent = (
                 Message.objects.filter(sender_id=case.subject_id)
                 .select_related("sender")
-                .order_by("-pk")[:CONTEXT_MESSAGES]
+                .order_by("-pk")[: settings.MODERATION_CONTEXT_MESSAGES]
             )
             context["context_messages"] = list(recent)[::-1]
         if self.has_decide_permission(request):

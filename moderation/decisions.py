@@ -66,12 +66,18 @@ def tagged_findings(verdict: Verdict, where: str) -> list[dict]:
 
 
 def text_verdict(
-    text: str, *, previous: Sequence[str] = (), region: str | None, mask_contacts: bool = False
+    text: str,
+    *,
+    previous: Sequence[str] = (),
+    region: str | None,
+    regions: Sequence[str] = (),
+    mask_contacts: bool = False,
 ) -> Verdict:
-    """Deterministic verdict on one text, read together with the sender's previous ones.
+    """Deterministic verdict on one text, read together with the sender's previous ones;
+    phone numbers without a country code in `region`, then `regions` (see detectors.scan).
     With `mask_contacts` (a conversation's first messages), contact details are masked rather
     than flagged, unless the settings' table says otherwise for a kind."""
-    findings = scan_with_context(text, previous, region=region)
+    findings = scan_with_context(text, previous, region=region, regions=regions)
     actions = {**MASK_CONTACTS, **(settings.MODERATION_ACTIONS or {})} if mask_contacts else None
     return decide(findings, actions=actions or settings.MODERATION_ACTIONS or None)
 

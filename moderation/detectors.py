@@ -9,16 +9,17 @@ split across several messages is caught in the one that completes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from moderation.handles import find_handles
-from moderation.normalization import Normalized, mixed_script_words, normalize_views
-from moderation.numbers import find_phones, phone_region
+from moderation.links import MEDIA, find_links
+from moderation.normalization import Normalized, mixed_script_words, normalize, normalize_views
+from moderation.numbers import find_phones, phone_regions
 from moderation.payments import find_payment_requests
 from moderation.wallets import find_bics, find_payment_identifiers
 
-__all__ = ["CONTEXT_MESSAGES", "KINDS", "Finding", "scan", "scan_with_context"]
+__all__ = ["KINDS", "Finding", "scan", "scan_with_context"]
 
 KINDS = (
     "crypto_wallet",
@@ -31,10 +32,21 @@ KINDS = (
     "messenger_handle",
     "mixed_script",
 )
-# How many of the sender's previous messages are read with a new one, and how much of their
-# text at most: enough for a number or a word sent a piece (even a letter) at a time.
-CONTEXT_MESSAGES = 8
+# How much of the previous messages' text is read with a new one, at most. Which messages
+# (how many, how old) is the caller's choice: MODERATION_CONTEXT_MESSAGES and _SECONDS.
+# Only the end of a message can hold the start of something split, and no identifier or phrase
+# is longer than this, so a long history costs no more than a short one.
 _CONTEXT_CHARS = 80
+# Earlier messages that are each a piece of an identifier ("+44", "7911", "1A1zP1", "DE89")
+# are also read joined without the talk between them ("lol", "wait"): an identifier split
+# over six messages with filler in between is read whole. Only identifiers that a checksum or
+# a numbering plan validates count there, since the pieces could be unrelated numbers.
+_PIECE = re.compile(r"[+(]?[0-9A-Za-z][0-9A-Za-z().\-]*(?: [0-9A-Za-z().\-]+){0,3}")
+_PIECE_CHARS = 120
+_MAX_PIECE = 24
+_CAPITAL_AFTER_SMALL = re.compile(r"[a-z][A-Z]")
+# Confidence of identifiers a checksum or numbering plan validated (not a bare digit run).
+_VALIDATED = 0.9
 _ACROSS = " (across messages)"
 _PARAGRAPH = "\u2029"
 
@@ -60,21 +72,22 @@ class Finding:
         }
 
 
-def scan(text: str, *, region: str | None = None) -> list[Finding]:
+def scan(text: str, *, region: str | None = None, regions: Sequence[str] = ()) -> list[Finding]:
     """Run every detector over ``text`` and return the findings sorted by start.
 
-    ``region`` is an ISO 3166 alpha-2 hint (the sender's country) that lets phone numbers
-    written without a country code be recognised; unknown regions are ignored.
+    ``region`` is an ISO 3166 alpha-2 hint (the sender's country) and ``regions`` further ones
+    in order (those of the conversation's languages, see ``numbers.language_regions``): they
+    let phone numbers written without a country code be recognised. Unknown ones are ignored.
     """
     exact, folded, words = normalize_views(text)
     findings = [
         *_payment_identifiers(exact),
         *_found("bic", find_bics(exact.text), exact),
-        *_found("phone", find_phones(exact, phone_region(region))),
+        *_found("phone", find_phones(exact, phone_regions(region, regions))),
         *_found("payment_request", find_payment_requests(words)),
         *_emails(folded),
-        *_urls(folded),
-        *_spelled_urls(folded),
+        *_urls(folded, text),
+        *_spelled_urls(folded, text),
         *_found("messenger_handle", find_handles(words)),
         *(
             Finding("mixed_script", start, end, 0.7, "word mixes Latin with Cyrillic or Greek")
@@ -85,39 +98,113 @@ def scan(text: str, *, region: str | None = None) -> list[Finding]:
 
 
 def scan_with_context(
-    text: str, previous: Sequence[str], *, region: str | None = None
+    text: str,
+    previous: Sequence[str],
+    *,
+    region: str | None = None,
+    regions: Sequence[str] = (),
 ) -> list[Finding]:
     """Scan ``text`` together with the sender's ``previous`` messages (oldest first).
 
     Returns the findings that involve the new text: its own, plus those that begin in an
     earlier message and end in this one (a phone number or "add me on" + "telegram" sent in
-    pieces), clipped to the new text and marked "across messages" in their evidence.
+    pieces, with or without other messages in between), clipped to the new text and marked
+    "across messages" in their evidence. Every message given is read: the caller chooses
+    the window (the MODERATION_CONTEXT_* settings).
     """
-    own = scan(text, region=region)
+    own = scan(text, region=region, regions=regions)
+    if not text or not previous:
+        return own
+    # Only a match that straddles the boundary is new here, and no identifier or phrase is
+    # longer than the context window: the head of the new text is all that needs reading.
+    head = text[:_CONTEXT_CHARS]
+    across = _across(_recent_text(previous), head, scan, region, regions)
+    pieces = _pieces(previous, head)
+    if pieces:
+        across += _across(pieces, head, _identifiers, region, regions)
+    return _resolve_overlaps(own + across) if across else own
+
+
+def _recent_text(previous: Sequence[str]) -> list[str]:
+    """The ends of the latest messages, up to the context budget, oldest first."""
     earlier: list[str] = []
     budget = _CONTEXT_CHARS
-    for message in reversed(previous[-CONTEXT_MESSAGES:]):
+    for message in reversed(previous):
         if budget <= 0:
             break
         if message:
             # Only the end of a long message can hold the start of something split.
             earlier.insert(0, message[-budget:])
             budget -= len(message)
-    if not earlier or not text:
-        return own
+    return earlier
+
+
+def _pieces(previous: Sequence[str], head: str) -> list[str]:
+    """The identifier pieces among the latest messages, oldest first, if the new text goes on
+    from one and some other message stands between them (else the plain join reads them)."""
+    if not _is_piece(head.split(maxsplit=1)[0] if head.strip() else ""):
+        return []
+    pieces: list[str] = []
+    gap = skipped = False
+    budget = _PIECE_CHARS
+    for message in reversed(previous):
+        piece = message.strip()
+        if not _is_piece(piece):
+            gap = True
+            continue
+        if len(piece) > budget:
+            break
+        skipped = skipped or gap
+        pieces.insert(0, piece)
+        budget -= len(piece)
+    return pieces if skipped else []
+
+
+def _is_piece(message: str) -> bool:
+    """Whether ``message`` could be one piece of a phone number, wallet or IBAN: a short code
+    with a digit in it or the mixed case of an address, not a word like "lol" or "Wait"."""
+    if not message or len(message) > _MAX_PIECE:
+        return False
+    if not message.isascii():
+        message = normalize(message, lower=False, join_spaced=False).text
+    if not _PIECE.fullmatch(message):
+        return False
+    if any(c.isdigit() for c in message):
+        return True
+    capitals = sum(1 for c in message if c.isupper())
+    return (capitals >= 2 and not message.isupper()) or bool(_CAPITAL_AFTER_SMALL.search(message))
+
+
+def _across(
+    earlier: list[str],
+    head: str,
+    detect: Callable[..., list[Finding]],
+    region: str | None,
+    regions: Sequence[str],
+) -> list[Finding]:
+    """What ``detect`` finds in the earlier texts and ``head`` read as one, straddling into the
+    head; spans clipped to the head."""
+    if not earlier:
+        return []
     # A paragraph separator reads as a blank, so "0791" + "1123456" joins into a number, yet
     # ends any right-to-left override, as each message is its own paragraph on screen.
-    # Only a match that straddles the boundary is new here, and no identifier or phrase is
-    # longer than the context window: the head of the new text is all that needs reading.
-    head = text[:_CONTEXT_CHARS]
     joined = _PARAGRAPH.join([*earlier, head])
     offset = len(joined) - len(head)
-    across = [
+    return [
         Finding(f.kind, 0, f.end - offset, f.confidence, f.evidence + _ACROSS)
-        for f in scan(joined, region=region)
+        for f in detect(joined, region=region, regions=regions)
         if f.start < offset < f.end
     ]
-    return _resolve_overlaps(own + across) if across else own
+
+
+def _identifiers(text: str, *, region: str | None, regions: Sequence[str]) -> list[Finding]:
+    """Checksummed wallets and IBANs, and phone numbers valid in a numbering plan."""
+    exact = normalize(text, lower=False, join_spaced=False)
+    findings = [
+        *_payment_identifiers(exact),
+        *_found("phone", find_phones(exact, phone_regions(region, regions))),
+    ]
+    return [f for f in findings if f.confidence >= _VALIDATED]
 
 
 def _found(
@@ -196,107 +283,19 @@ def _emails(view: Normalized) -> Iterator[Finding]:
         yield Finding("email", start, end, 0.85, "obfuscated e-mail address")
 
 
-# Top-level domains that make a bare "name.tld" a link. Those that are also everyday words
-# ("pain.it", "reply.be", "2.im") only count with a path after them, as in "t.me/julie".
-_BARE_TLDS = (
-    "com|net|org|info|biz|io|co|tv|app|dev|xyz|online|site|top|club|shop|store|live|link|ly|"
-    "gg|cc|ws|uk|de|fr|es|pt|br|mx|ar|cl|ru|ua|pl|nl|ch|se|dk|fi|ie|ca|au|nz|jp|cn|kr|sg|hk|"
-    "tw|ph|th|vn|za|ng|eu|asia|ee|group|dog|ai|fm|tr|gr|ro|cz"
-)
-_WORDLIKE_TLDS = "me|it|be|am|im|to|in|at|us|id"
-_URL_PATH = r"/[^\s<>\"'`]*"
-_URL = re.compile(
-    r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'`]+"
-    rf"|(?<![\w@.\-/])(?:{_LABEL}\.)+(?:(?:{_BARE_TLDS})(?![\w\-@]|\.[a-z0-9])(?:{_URL_PATH})?"
-    rf"|(?:{_WORDLIKE_TLDS}){_URL_PATH})"
-    r"|\b(?:tg|whatsapp|viber|skype|weixin|kik|line|snapchat):(?://)?[^\s<>\"'`]+"
-)
-_URL_TRAILING = ".,;:!?)]}'\""
-# Host → (platform, path prefix the link must have). Messaging and social profile links are
-# contact handles in link form, so they are reported as "messenger_handle", not "url".
-_DEEP_LINK_HOSTS: dict[str, tuple[str, str]] = {
-    "t.me": ("telegram", "/"),
-    "telegram.me": ("telegram", "/"),
-    "telegram.dog": ("telegram", "/"),
-    "wa.me": ("whatsapp", "/"),
-    "chat.whatsapp.com": ("whatsapp", "/"),
-    "api.whatsapp.com": ("whatsapp", "/send"),
-    "whatsapp.com": ("whatsapp", "/send"),
-    "snapchat.com": ("snapchat", "/add/"),
-    "instagram.com": ("instagram", "/"),
-    "instagr.am": ("instagram", "/"),
-    "line.me": ("line", "/"),
-    "kik.me": ("kik", "/"),
-    "discord.gg": ("discord", "/"),
-    "discord.com": ("discord", "/invite/"),
-    "discordapp.com": ("discord", "/invite/"),
-    "m.me": ("messenger", "/"),
-    "messenger.com": ("messenger", "/t/"),
-    "signal.me": ("signal", "/"),
-    "signal.group": ("signal", "/"),
-    "u.wechat.com": ("wechat", "/"),
-    "weixin.qq.com": ("wechat", "/"),
-    "invite.viber.com": ("viber", "/"),
-    "join.skype.com": ("skype", "/"),
-    "open.kakao.com": ("kakaotalk", "/"),
-    "threema.id": ("threema", "/"),
-    "tiktok.com": ("tiktok", "/@"),
-    "facebook.com": ("facebook", "/"),
-    "fb.com": ("facebook", "/"),
-    "fb.me": ("facebook", "/"),
-    "onlyfans.com": ("onlyfans", "/"),
-    "linktr.ee": ("linktree", "/"),
-}
-_APP_SCHEMES = {"tg": "telegram", "weixin": "wechat"}
-_APP_LINK_SCHEMES = ("tg", "whatsapp", "viber", "skype", "weixin", "kik", "line", "snapchat")
-
-
-def _classify_link(link: str) -> tuple[str, float, str]:
-    """Return ``(kind, confidence, evidence)`` for one extracted link."""
-    scheme, sep, rest = link.partition("://")
-    if not sep:
-        scheme, colon, tail = link.partition(":")
-        if colon and scheme in _APP_LINK_SCHEMES:
-            app = _APP_SCHEMES.get(scheme, scheme)
-            return "messenger_handle", 0.9, f"{app} app link ({scheme}:)"
-        scheme, rest = "", link
-    elif scheme not in ("http", "https", "ftp"):
-        app = _APP_SCHEMES.get(scheme, scheme)
-        return "messenger_handle", 0.9, f"{app} app link ({scheme}://)"
-    host, slash, path = rest.partition("/")
-    host = host.split("@")[-1].split(":")[0]
-    path = slash + path
-    candidates = [host, host.removeprefix("www."), host.partition(".")[2]]
-    for candidate in candidates:
-        entry = _DEEP_LINK_HOSTS.get(candidate)
-        if entry and path.startswith(entry[1]) and len(path) > len(entry[1]):
-            return "messenger_handle", 0.9, f"{entry[0]} link ({candidate})"
-    return "url", 0.3, f"link to {host}"
-
-
-def _urls(view: Normalized, spelled: bool = False) -> Iterator[Finding]:
-    for match in _URL.finditer(view.text):
-        link = match.group().rstrip(_URL_TRAILING)
-        kind, confidence, evidence = _classify_link(link)
-        start, end = view.to_original(match.start(), match.start() + len(link))
-        if spelled:
-            tld = link.split("/", 1)[0].rpartition(".")[2]
-            if kind == "url" and tld not in _SPELLED_TLDS:
-                continue  # "le point de vue" is no link to "le.de"
-            evidence = f"{evidence}, spelled out"
-        yield Finding(kind, start, end, confidence, evidence)
-
-
 # "t dot me slash julie", "insta punto com barra julie": links read out in words.
 _SPELLED_DOT = re.compile(
     rf"(?<=[a-z0-9])\s*(?:[(\[{{<]\s*{_DOT_WORD}\s*[)\]}}>]|\s{_DOT_WORD}\s)\s*(?=[a-z0-9])"
 )
 _SPELLED_SLASH = re.compile(r"(?<=[a-z0-9])\s+(?:slash|barra|schragstrich|barre)\s+(?=[a-z0-9@])")
-# A spelled "name dot xx" is a link only with a TLD that is no word in the six languages.
-_SPELLED_TLDS = frozenset(("com", "net", "org", "io", "co", "ly", "gg", "app", "info", "biz"))
 
 
-def _spelled_urls(view: Normalized) -> Iterator[Finding]:
+def _urls(view: Normalized, text: str, *, spelled: bool = False) -> Iterator[Finding]:
+    for kind, start, end, confidence, evidence in find_links(view, text, spelled=spelled):
+        yield Finding(kind, start, end, confidence, evidence)
+
+
+def _spelled_urls(view: Normalized, text: str) -> Iterator[Finding]:
     if not _spells_symbols(view.text):
         return
     edits = [(m.start(), m.end(), ".") for m in _SPELLED_DOT.finditer(view.text)]
@@ -304,14 +303,14 @@ def _spelled_urls(view: Normalized) -> Iterator[Finding]:
         return
     edits += [(m.start(), m.end(), "/") for m in _SPELLED_SLASH.finditer(view.text)]
     edits.sort()
-    yield from _urls(view.replace_spans(edits), spelled=True)
+    yield from _urls(view.replace_spans(edits), text, spelled=True)
 
 
 # A finding inside or across one of these kinds is part of that thing, not a separate one:
 # digits inside a wallet or URL are not a phone number, a domain inside an e-mail is no link.
 _SHADOWED_BY: dict[str, frozenset[str]] = {
     "url": frozenset({"crypto_wallet", "iban", "email", "messenger_handle"}),
-    "phone": frozenset({"crypto_wallet", "iban", "email", "url"}),
+    "phone": frozenset({"crypto_wallet", "iban", "email", "url", MEDIA}),
     "email": frozenset({"crypto_wallet", "iban"}),
 }
 
@@ -326,6 +325,8 @@ def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
             for other in findings
         ):
             continue
+        if finding.kind == MEDIA:
+            continue  # allowed; it only shadowed what lies inside it
         previous = kept[-1] if kept else None
         if previous and previous.kind == finding.kind and finding.start < previous.end:
             # Two detections of the same thing (say, two intent phrasings): keep one, widened.

@@ -2,63 +2,27 @@
 
 The stored message is never altered. Detectors match on the normalized text and use
 ``Normalized.to_original`` to report spans in the text the sender actually typed.
+
+Folding follows the script a word is written in. Latin letters lose accents and styled forms;
+every other script keeps its letters and the marks that belong to them (kana voicing marks,
+Devanagari and Thai vowel signs, composed Hangul), so a Russian or Japanese cue matches as
+written. Look-alike letters and leetspeak fold only where they disguise a word
+(``moderation.disguises``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from anyascii import anyascii
-from confusable_homoglyphs import categories, confusables
+from confusable_homoglyphs import categories
+
+from moderation.characters import compose, fold_char, script_mark
+from moderation.disguises import LOOKALIKE_SCRIPTS, fold_leet, fold_lookalikes
 
 __all__ = ["Normalized", "around", "mixed_script_words", "normalize", "normalize_views"]
-
-# Characters that render as nothing (or as blank space) but are not format characters (Cf),
-# so the category test below would keep them; senders use them to split keywords.
-_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
-# Format (zero-width, bidi controls, tags), enclosing (keycap) and nonspacing marks (accents,
-# variation selectors) never change which letter a reader sees.
-_DROPPED_CATEGORIES = frozenset(("Cf", "Me", "Mn"))
-_LOOKALIKE_SCRIPTS = frozenset(("CYRILLIC", "GREEK"))
-
-
-def _homoglyph_table() -> dict[str, str]:
-    """Cyrillic and Greek letters → the ASCII letter they are drawn like.
-
-    The Unicode confusables data (via confusable-homoglyphs) gives the candidates; a candidate
-    of the same case wins so that case-sensitive identifiers survive. Letters only: a Cyrillic
-    "з" is not folded to "3", which would turn Russian words into digit runs.
-    """
-    table: dict[str, str] = {}
-    for char, entries in confusables.confusables_data.items():
-        if len(char) != 1 or categories.alias(char) not in _LOOKALIKE_SCRIPTS:
-            continue
-        letters = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii()]
-        letters = [c for c in letters if c.isalpha()]
-        if letters:
-            same_case = [c for c in letters if c.isupper() == char.isupper()]
-            table[char] = (same_case or letters)[0]
-    # Look-alikes the confusables data leaves out (lower-case forms of letters it lists in
-    # upper case, and italic-looking ones) plus the case fixes it gets "wrong" for us.
-    table.update(zip("кпгьишмнтвІΙΚԁӏ", "knrbuwmhtbIIKdl", strict=True))
-    return table
-
-
-_HOMOGLYPHS: dict[str, str] = {
-    **_homoglyph_table(),
-    # Typographic quotes, so "what’s" matches like "what's".
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u02bc": "'",
-    # A paragraph separator (between messages read together) is a blank for matching.
-    "\u2029": " ",
-}
-# Blocks whose NFKC form adds decoration around the character: "⒯" → "(t)", "⒈" → "1.".
-_ENCLOSED = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x1F100, 0x1F1FF))
 
 # Three or more single letters split by the same blank or light punctuation each time:
 # "t e l e g r a m", "w.h.a.t.s.a.p.p". The same separator keeps "e.g. a" apart. Digits are
@@ -68,11 +32,20 @@ _SPACED_LETTERS = re.compile(
     r"(?:(?P=sep)[^\W\d_](?![^\W_]))+"
 )
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _RTL_RUN = re.compile("[\u202e\u2067]([^\u202c\u2069\n\u2029]*)")
 # A word for the mixed-script test: letters, with the invisible characters and marks that a
 # disguised word may carry inside it.
 _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u200b-\u200d\u2060\ufe00-\ufe0f])+")
+# Scripts written without blanks between words: Thai, Lao, Myanmar, Khmer, Hangul, kana and
+# Han. A Latin word or a number written against them ("加我telegram") gets a blank of its own
+# in the case-folded views, so word boundaries work on both sides.
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_SCRIPT_GAP = re.compile(rf"(?<=[A-Za-z0-9])(?=[{_UNSPACED}])|(?<=[{_UNSPACED}])(?=[A-Za-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,69 +86,26 @@ class Normalized:
         last = 0
         for start, end, new in edits:
             pieces.append(self.text[last:start])
-            for pos in range(last, start):
-                starts.append(self._start(pos))
-                ends.append(self._end(pos))
+            self._copy_map(last, start, starts, ends)
             origin = self.to_original(start, end)
             pieces.append(new)
             starts.extend([origin[0]] * len(new))
             ends.extend([origin[1]] * len(new))
             last = end
         pieces.append(self.text[last:])
-        for pos in range(last, len(self.text)):
-            starts.append(self._start(pos))
-            ends.append(self._end(pos))
+        self._copy_map(last, len(self.text), starts, ends)
         return Normalized(
             "".join(pieces), self.original_length, tuple(starts), tuple(ends), self._reordered
         )
 
-    def _start(self, pos: int) -> int:
-        return pos if self._starts is None else self._starts[pos]
-
-    def _end(self, pos: int) -> int:
-        return pos + 1 if self._ends is None else self._ends[pos]
-
-
-def _to_ascii(char: str) -> str:
-    """One decomposed character → its ASCII look-alike or transliteration, if it has one."""
-    if char.isascii():
-        return char
-    mapped = _HOMOGLYPHS.get(char)
-    if mapped is not None:
-        return mapped
-    if unicodedata.category(char) in ("Nd", "No"):
-        # Digits of any script and dingbat digits ("٣", "❸") read as the digit they are.
-        digit = unicodedata.digit(char, None)
-        if digit is not None:
-            return str(digit)
-    name = unicodedata.name(char, "")
-    if "LATIN" in name or name.startswith("REGIONAL INDICATOR"):
-        # Small capitals, IPA letters, negative circled letters, "ø", "ß": anyascii knows
-        # them. Other scripts are left alone: transliterating Russian or Chinese would make
-        # up English-looking words that no reader sees.
-        ascii_form = anyascii(char)
-        if ascii_form.isascii() and ascii_form.isalnum() and len(ascii_form) <= 3:
-            return ascii_form
-    return char
-
-
-@lru_cache(maxsize=16384)
-def _fold_char(ch: str, lower: bool) -> str:
-    """Fold one character: invisibles, compatibility forms, case, accents and look-alikes."""
-    if ch in _INVISIBLE or unicodedata.category(ch) in _DROPPED_CATEGORIES:
-        return ""
-    mapped = _HOMOGLYPHS.get(ch)
-    if mapped is None:
-        mapped = "".join(
-            _to_ascii(part)
-            for composed in unicodedata.normalize("NFKC", ch)
-            for part in unicodedata.normalize("NFD", composed)
-            if part not in _INVISIBLE and unicodedata.category(part) not in _DROPPED_CATEGORIES
-        )
-        code = ord(ch)
-        if len(mapped) > 1 and any(lo <= code <= hi for lo, hi in _ENCLOSED):
-            mapped = "".join(c for c in mapped if c.isalnum())
-    return mapped.lower() if lower else mapped
+    def _copy_map(self, start: int, end: int, starts: list[int], ends: list[int]) -> None:
+        """Append the map of ``self.text[start:end]``, unchanged."""
+        if self._starts is None or self._ends is None:
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+        else:
+            starts.extend(self._starts[start:end])
+            ends.extend(self._ends[start:end])
 
 
 def _display_order(text: str) -> list[int] | None:
@@ -193,51 +123,114 @@ def _display_order(text: str) -> list[int] | None:
     return order
 
 
-def _fold_in_order(text: str, order: list[int], lower: bool) -> tuple[str, list[int], list[int]]:
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i in order:
-        folded = _fold_char(text[i], lower)
-        out.append(folded)
-        starts.extend([i] * len(folded))
-        ends.extend([i + 1] * len(folded))
-    return "".join(out), starts, ends
-
-
-def _fold(text: str, lower: bool) -> tuple[str, list[int], list[int]]:
+def _fold(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold ``text`` char by char, case kept, and map each folded char to the original."""
     order = _display_order(text)
-    if order is not None:
-        return _fold_in_order(text, order, lower)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    if order is not None:
+        for i in order:
+            _fold_one(text[i], i, out, starts, ends, in_order=False)
+        return "".join(out), starts, ends
     last = 0
     # ASCII runs are copied whole; only the other characters need folding one by one.
     for match in _NON_ASCII.finditer(text):
-        i = match.start()
-        if last < i:
-            run = text[last:i]
-            out.append(run.lower() if lower else run)
-            starts.extend(range(last, i))
-            ends.extend(range(last + 1, i + 1))
-        last = i + 1
-        folded = _fold_char(match.group(), lower)
-        if not folded:
-            # A dropped char (zero-width, combining accent) belongs to the char before it, so
-            # a reported span still covers everything the sender typed inside the word.
-            if ends:
-                ends[-1] = i + 1
-            continue
-        out.append(folded)
-        starts.extend([i] * len(folded))
-        ends.extend([i + 1] * len(folded))
+        first = match.start()
+        if last < first:
+            out.append(text[last:first])
+            starts.extend(range(last, first))
+            ends.extend(range(last + 1, first + 1))
+        for i, ch in enumerate(match.group(), first):
+            folded, mark = fold_char(ch)
+            if len(folded) == 1 and not mark:  # the usual case, inline
+                out.append(folded)
+                starts.append(i)
+                ends.append(i + 1)
+            else:
+                _fold_one(ch, i, out, starts, ends, in_order=True)
+        last = match.end()
     if last < len(text):
-        run = text[last:]
-        out.append(run.lower() if lower else run)
+        out.append(text[last:])
         starts.extend(range(last, len(text)))
         ends.extend(range(last + 1, len(text) + 1))
     return "".join(out), starts, ends
+
+
+def _fold_one(
+    ch: str, i: int, out: list[str], starts: list[int], ends: list[int], *, in_order: bool
+) -> None:
+    """Append the folded form of ``ch``, the ``i``-th char of the original, to the lists.
+
+    ``in_order`` is False when an override put chars in display order: then nothing is "the
+    char before", which a combining mark composes with and a dropped char is counted into.
+    """
+    folded, mark = fold_char(ch)
+    if mark:
+        before = out[-1][-1] if out and in_order else ""
+        other_script = bool(before) and not before.isascii()
+        composed = compose(before, folded) if other_script else None
+        if composed is not None:
+            # Voiced kana, й: one letter, spanning everything typed for it.
+            out[-1] = out[-1][:-1] + composed
+            ends[-1] = i + 1
+            return
+        if not script_mark(folded) or not (other_script or not in_order):
+            folded = ""
+    if folded:
+        out.append(folded)
+        starts.extend([i] * len(folded))
+        ends.extend([i + 1] * len(folded))
+    elif ends and in_order:
+        # A dropped char (zero-width, combining accent) belongs to the char before it, so a
+        # reported span still covers everything the sender typed inside the word.
+        ends[-1] = i + 1
+
+
+def _lowered(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """Lower case, keeping the map (a few letters lower to two chars: "İ" → "i̇")."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered, starts, ends
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    for ch, start, end in zip(text, starts, ends, strict=True):
+        low = ch.lower()
+        out.append(low)
+        new_starts.extend([start] * len(low))
+        new_ends.extend([end] * len(low))
+    return "".join(out), new_starts, new_ends
+
+
+def _split_scripts(
+    text: str, starts: list[int], ends: list[int]
+) -> tuple[str, list[int], list[int]]:
+    """A blank between a Latin word or number and a script written without blanks.
+
+    The blank maps to the char before it, so no span of the folded text maps to nothing.
+    """
+    if not _HAS_UNSPACED.search(text):
+        return text, starts, ends
+    gaps = [m.start() for m in _SCRIPT_GAP.finditer(text)]
+    if not gaps:
+        return text, starts, ends
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    last = 0
+    for gap in gaps:
+        pieces.append(text[last:gap])
+        new_starts.extend(starts[last:gap])
+        new_ends.extend(ends[last:gap])
+        pieces.append(" ")
+        new_starts.append(starts[gap - 1])
+        new_ends.append(ends[gap - 1])
+        last = gap
+    pieces.append(text[last:])
+    new_starts.extend(starts[last:])
+    new_ends.extend(ends[last:])
+    return "".join(pieces), new_starts, new_ends
 
 
 def _join_spaced(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
@@ -265,25 +258,40 @@ def _reorders(text: str) -> bool:
     return "\u202e" in text or "\u2067" in text
 
 
+def _identity(n: int) -> tuple[list[int], list[int]]:
+    return list(range(n)), list(range(1, n + 1))
+
+
 def normalize(text: str, *, lower: bool = True, join_spaced: bool = True) -> Normalized:
     """Normalize ``text`` for matching and keep the map back to original positions.
 
-    Strips invisible and format characters, applies NFKC, drops accents, folds styled,
-    small-capital, keycap and Cyrillic/Greek look-alike letters and digits to ASCII and, by
-    default, lowercases and rejoins letters spaced one by one ("t e l e g r a m").
+    Strips invisible and format characters, applies NFKC, drops the accents of Latin letters,
+    folds styled, small-capital, keycap letters and digits of any script to ASCII and
+    look-alike letters where they disguise a word. With ``lower`` (the default) the text is
+    lowercased and a Latin word written against Chinese, Japanese, Korean or Thai gets a
+    blank; with ``join_spaced`` letters spaced one by one are rejoined ("t e l e g r a m")
+    and leetspeak names and intent words are undone ("t3l3gram").
     Pass ``lower=False, join_spaced=False`` for case-sensitive identifiers such as wallets.
     """
+    n = len(text)
     if text.isascii():
         folded = text.lower() if lower else text
-        if not join_spaced or not _SPACED_LETTERS.search(folded):
-            return Normalized(folded, len(text))
-        starts = list(range(len(text)))
-        ends = list(range(1, len(text) + 1))
+        if not join_spaced:
+            return Normalized(folded, n)
+        if not _SPACED_LETTERS.search(folded):
+            return Normalized(fold_leet(folded) if lower else folded, n)
+        starts, ends = _identity(n)
     else:
-        folded, starts, ends = _fold(text, lower)
+        folded, starts, ends = _fold(text)
+        folded = fold_lookalikes(folded)
+        if lower:
+            folded, starts, ends = _lowered(folded, starts, ends)
+            folded, starts, ends = _split_scripts(folded, starts, ends)
     if join_spaced:
         folded, starts, ends = _join_spaced(folded, starts, ends)
-    return Normalized(folded, len(text), tuple(starts), tuple(ends), _reorders(text))
+        if lower:
+            folded = fold_leet(folded)
+    return Normalized(folded, n, tuple(starts), tuple(ends), _reorders(text))
 
 
 def normalize_views(text: str) -> tuple[Normalized, Normalized, Normalized]:
@@ -297,19 +305,21 @@ def normalize_views(text: str) -> tuple[Normalized, Normalized, Normalized]:
         lowered = text.lower()
         folded = Normalized(lowered, n)
         if not _SPACED_LETTERS.search(lowered):
-            return Normalized(text, n), folded, folded
-        starts, ends = list(range(n)), list(range(1, n + 1))
+            words_text = fold_leet(lowered)
+            words = folded if words_text == lowered else Normalized(words_text, n)
+            return Normalized(text, n), folded, words
+        starts, ends = _identity(n)
         exact = Normalized(text, n)
     else:
-        exact_text, starts, ends = _fold(text, lower=False)
+        exact_text, exact_starts, exact_ends = _fold(text)
+        exact_text = fold_lookalikes(exact_text)
         reordered = _reorders(text)
-        exact = Normalized(exact_text, n, tuple(starts), tuple(ends), reordered)
-        lowered = "".join(map(str.lower, exact_text))  # per char, as _fold_char does
-        if len(lowered) != len(exact_text):
-            # A letter whose lower case is longer ("İ"): fold again rather than misalign.
-            lowered, starts, ends = _fold(text, lower=True)
+        exact = Normalized(exact_text, n, tuple(exact_starts), tuple(exact_ends), reordered)
+        lowered, starts, ends = _lowered(exact_text, exact_starts, exact_ends)
+        lowered, starts, ends = _split_scripts(lowered, starts, ends)
         folded = Normalized(lowered, n, tuple(starts), tuple(ends), reordered)
     words_text, word_starts, word_ends = _join_spaced(lowered, starts, ends)
+    words_text = fold_leet(words_text)
     words = Normalized(words_text, n, tuple(word_starts), tuple(word_ends), exact._reordered)
     return exact, folded, words
 
@@ -356,6 +366,6 @@ def mixed_script_words(text: str) -> list[tuple[int, int]]:
         if word.isascii():
             continue
         scripts = {_script(c) for c in word if c.isalpha()}
-        if "LATIN" in scripts and scripts & _LOOKALIKE_SCRIPTS:
+        if "LATIN" in scripts and scripts & LOOKALIKE_SCRIPTS:
             spans.append(match.span())
     return spans

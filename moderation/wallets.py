@@ -19,7 +19,13 @@ from Crypto.Hash import keccak
 from schwifty import BIC, IBAN, registry
 from schwifty.exceptions import NationalChecksumNotVerified, SchwiftyException
 
-__all__ = ["find_bics", "find_payment_identifiers", "identify_iban", "identify_wallet"]
+__all__ = [
+    "find_bics",
+    "find_payment_identifiers",
+    "iban_shaped_spans",
+    "identify_iban",
+    "identify_wallet",
+]
 
 # One pass finds every token shaped like some address; identify_wallet decides which, if any.
 # The lookarounds keep us from matching the middle of a longer alphanumeric run.
@@ -30,6 +36,10 @@ _WALLET_CANDIDATE = re.compile(
 )
 # Country code and check digits; _iban_end then walks the BBAN by the country's IBAN length.
 _IBAN_START = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}\d{2}(?=[ \-]?[0-9A-Za-z])")
+# One group of an IBAN written in groups, with the blank or dash before the next one.
+_IBAN_GROUP = re.compile(r"([0-9A-Za-z]+)[ \-]?")
+_MIN_IBAN_LENGTH = 15
+_MAX_IBAN_LENGTH = 34
 
 # Base58check version byte → evidence. Litecoin's legacy P2SH shares Bitcoin's 0x05.
 _BASE58CHECK_VERSIONS: dict[int, str] = {
@@ -81,6 +91,32 @@ def find_payment_identifiers(text: str) -> Iterator[tuple[str, int, int, float, 
             evidence = identify_iban(re.sub(r"[ \-]", "", text[match.start() : end]))
             if evidence is not None:
                 yield "iban", match.start(), end, 0.99, evidence
+
+
+@lru_cache(maxsize=64)
+def iban_shaped_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans that start like an IBAN (a country that has them, two check digits) and go on in
+    groups of capitals and digits for an IBAN's length, valid or not: a mistyped IBAN, or one
+    with a digit missing, is still no phone number."""
+    if not _HAS_DIGIT.search(text):
+        return ()
+    spans = []
+    for match in _IBAN_START.finditer(text):
+        if _iban_length(match.group()[:2].upper()) is None:
+            continue
+        count, end, expected = 0, match.start(), match.start()
+        upper = match.group()[:2].isupper()
+        for group in _IBAN_GROUP.finditer(text, match.start()):
+            word = group.group(1)
+            if group.start() != expected or (upper and not word.isupper() and not word.isdigit()):
+                break
+            count += len(word)
+            end, expected = group.end(1), group.end()
+            if count >= _MAX_IBAN_LENGTH:
+                break
+        if _MIN_IBAN_LENGTH <= count <= _MAX_IBAN_LENGTH:
+            spans.append((match.start(), end))
+    return tuple(spans)
 
 
 def _split_wallets(

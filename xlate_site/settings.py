@@ -339,9 +339,17 @@ MODERATION_MASK_FIRST_MESSAGES = _env_int("MODERATION_MASK_FIRST_MESSAGES", 10)
 # messages in a conversation, or this share of everything else.
 MODERATION_SCORE_FIRST_MESSAGES = _env_int("MODERATION_SCORE_FIRST_MESSAGES", 3)
 MODERATION_SCORE_SAMPLE_RATE = float(os.environ.get("MODERATION_SCORE_SAMPLE_RATE", "0.02"))
-# The sender's previous messages checked together with a new one (split numbers, handles).
-MODERATION_CONTEXT_MESSAGES = _env_int("MODERATION_CONTEXT_MESSAGES", 3)
+# The sender's previous messages checked together with a new one (split numbers, handles,
+# wallets), at most this many and this recent: enough for an identifier sent in six pieces
+# with other messages in between. The one context window; the case page shows as many.
+MODERATION_CONTEXT_MESSAGES = _env_int("MODERATION_CONTEXT_MESSAGES", 8)
 MODERATION_CONTEXT_SECONDS = _env_int("MODERATION_CONTEXT_SECONDS", 1800)
+# Links to these domains (and their subdomains) are allowed; other links keep their action.
+# Comma-separated, replacing the well-known media of moderation/links.py (YouTube, Spotify,
+# Apple Music, SoundCloud, Deezer, TIDAL, Netflix, IMDb, Wikipedia, Vimeo); empty allows none.
+MODERATION_MEDIA_DOMAINS = (
+    _env_list("MODERATION_MEDIA_DOMAINS") if "MODERATION_MEDIA_DOMAINS" in os.environ else None
+)
 # Repeat offenders: this many blocked messages within the window mute the sender.
 MODERATION_REPEAT_BLOCKS = _env_int("MODERATION_REPEAT_BLOCKS", 3)
 MODERATION_REPEAT_WINDOW = _env_int("MODERATION_REPEAT_WINDOW", 86400)

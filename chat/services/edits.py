@@ -118,9 +118,14 @@ def message_edit_process(*, edit_id: int) -> str:
         text=edit.text,
         created_at=message.created_at,
     )
+    # The window the message itself was read with: counted back from when it was sent.
+    since = message.created_at - timedelta(seconds=settings.MODERATION_CONTEXT_SECONDS)
     previous = list(
         Message.objects.filter(
-            conversation_id=message.conversation_id, sender_id=message.sender_id, pk__lt=message.pk
+            conversation_id=message.conversation_id,
+            sender_id=message.sender_id,
+            pk__lt=message.pk,
+            created_at__gte=since,
         )
         .order_by("-pk")
         .values_list("text", flat=True)[: settings.MODERATION_CONTEXT_MESSAGES]

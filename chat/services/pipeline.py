@@ -25,6 +25,7 @@ from chat.services.profiles import profile_ensure
 from chat.sql_values import from_db, to_db
 from moderation.decisions import ORIGINAL, final_decision, stricter, tagged_findings, text_verdict
 from moderation.masking import masked_text
+from moderation.numbers import language_regions
 from moderation.policy import Action
 from moderation.scoring import scoring_available
 from translation.costs import budget_exceeded
@@ -114,11 +115,19 @@ def message_outcome(
     """Steps 1-4 for one message, read with the sender's `previous` texts (oldest first):
     what should happen to it, and its translations."""
     sender = _sender(message, context)
-    region = sender.country or settings.DEFAULT_PHONE_REGION
-    verdict = text_verdict(message.text, previous=previous, region=region)
+    # A phone number without a country code is read in the sender's country, then in the
+    # regions of the conversation's languages, then in the deployment's default.
+    region = sender.country
+    regions = (
+        *language_regions([sender.language, *context.languages()]),
+        settings.DEFAULT_PHONE_REGION,
+    )
+    verdict = text_verdict(message.text, previous=previous, region=region, regions=regions)
     masked = ""
     if verdict.action == Action.FLAG and _conversation_young(message):
-        verdict = text_verdict(message.text, previous=previous, region=region, mask_contacts=True)
+        verdict = text_verdict(
+            message.text, previous=previous, region=region, regions=regions, mask_contacts=True
+        )
         if verdict.action == Action.MASK:
             masked = masked_text(message.text, verdict.findings)
     findings = tagged_findings(verdict, ORIGINAL)
@@ -139,7 +148,7 @@ def message_outcome(
         )
         for translation in translations:
             if translation.status == DONE:
-                seen = text_verdict(translation.text, region=region)
+                seen = text_verdict(translation.text, region=region, regions=regions)
                 findings += tagged_findings(seen, f"translation:{translation.language}")
                 verdict = stricter(verdict, seen)
     first_messages = (

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moderation.detectors import CONTEXT_MESSAGES, KINDS, Finding, scan, scan_with_context
+from moderation.detectors import KINDS, Finding, scan, scan_with_context
 
 
 def _found(text: str, kind: str, *, region: str | None = None) -> list[str]:
@@ -272,9 +272,55 @@ def test_findings_wholly_inside_earlier_messages_are_not_reported_again():
     assert scan_with_context("ok see you", ["call me 07911 123456", "add me on kik"]) == []
 
 
-def test_only_the_last_few_previous_messages_are_read():
-    previous = ["add me on", *["hi"] * CONTEXT_MESSAGES]
-    assert scan_with_context("telegram", previous) == []
+def test_the_messages_given_are_the_window_and_talk_in_between_breaks_a_phrase():
+    assert scan_with_context("telegram", ["add me on", "hi", "hi"]) == []
+    assert scan_with_context("telegram", ["add me on"])
+
+
+_WALLET = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "kind"),
+    [
+        # Six pieces, with filler between some of them: eight messages before this one.
+        (["my number", "+44", "lol", "79", "11", "wait", "12", "34"], "56", "phone"),
+        (["+44 79", "haha", "11 12", "one sec", "34"], "56 ok?", "phone"),
+        (["0 7 9", "ok", "1 1 1", "hm", "2 3 4"], "5 6", "phone"),
+        (
+            ["send to", "1A1zP1", "hold on", "eP5QGe", "fi2DMP", "sorry", "TfTL5S"],
+            "Lmv7DivfNa",
+            "crypto_wallet",
+        ),
+        (["DE89", "3704", "wait", "0044", "0532", "lol", "0130"], "00", "iban"),
+    ],
+)
+def test_an_identifier_split_over_six_messages_with_filler_between_is_caught(previous, text, kind):
+    assert len(previous) <= 8  # within the default MODERATION_CONTEXT_MESSAGES
+    findings = [f for f in scan_with_context(text, previous, region="GB") if f.kind == kind]
+    assert findings, (previous, text)
+    assert findings[0].evidence.endswith("(across messages)")
+    assert findings[0].start == 0
+
+
+@pytest.mark.parametrize(
+    ("previous", "text"),
+    [
+        (["2", "lol", "15", "ok", "1990", "yes"], "300"),  # answers, not a number in pieces
+        (["how old?", "25", "and you", "31"], "1990"),
+        (["1A1zP1", "hold on", "eP5QGe"], "XXXXXX"),  # a checksum that fails
+        (["AB12", "lol", "CD34", "EF56", "GH78", "IJ90"], "KL12"),
+    ],
+)
+def test_numbers_in_separate_messages_are_not_glued_into_an_identifier(previous, text):
+    assert scan_with_context(text, previous, region="US") == []
+
+
+def test_a_local_number_in_pieces_is_read_in_the_conversations_regions():
+    previous = ["mi número", "612", "jaja", "34 56"]
+    assert scan_with_context("78", previous) == []
+    [finding] = scan_with_context("78", previous, regions=("ES",))
+    assert finding.kind == "phone" and finding.evidence.endswith("(across messages)")
 
 
 @settings(max_examples=200, deadline=None)

@@ -123,8 +123,8 @@ def test_right_to_left_override_is_read_in_display_order():
 
 
 def test_case_sensitive_view_folds_look_alikes_to_the_same_case():
-    text = "1\u0410\u0430 \u039a"  # Cyrillic А а, Greek Κ
-    assert normalize(text, lower=False, join_spaced=False).text == "1Aa K"
+    text = "1\u0410\u0430Bc \u039a\u0399\u039a"  # Cyrillic А а in a Latin word, Greek ΚΙΚ
+    assert normalize(text, lower=False, join_spaced=False).text == "1AaBc KIK"
 
 
 def test_replace_spans_maps_new_text_to_what_it_replaced():
@@ -197,3 +197,136 @@ def test_the_three_views_match_normalize_with_the_same_options(text):
     assert exact.text == normalize(text, lower=False, join_spaced=False).text
     assert folded.text == normalize(text, join_spaced=False).text
     assert words.text == normalize(text).text
+
+
+# --- scripts: native text stays native, disguises fold ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Скинь номер, пиши в телегу или вотсап", "скинь номер, пиши в телегу или вотсап"),
+        ("мой телеграм", "мой телеграм"),  # й keeps its breve
+        ("сор рос ехе", "сор рос ехе"),  # all look-alike letters, yet Russian words
+        ("ещё", "еще"),  # ё and е are one letter for matching, as Russian writers treat them
+        ("Γεια σου", "γεια σου"),
+        ("ΚΑΛΗΜΕΡΑ", "καλημερα"),
+    ],
+)
+def test_text_written_in_its_own_script_is_matched_natively(text, folded):
+    assert normalize(text).text == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ギフトカード", "ギフトカード"),
+        ("キ\u3099フトカート\u3099", "ギフトカード"),  # voiced marks typed as combining marks
+        ("ｷﾞﾌﾄｶｰﾄﾞ", "ギフトカード"),  # half-width katakana with half-width voiced marks
+        ("ぱぴぷ", "ぱぴぷ"),
+        ("카톡 아이디", "카톡 아이디"),  # Hangul stays composed
+        ("ㅋㅋㅋ", "ㅋㅋㅋ"),
+        ("पैसे भेजो", "पैसे भेजो"),  # Devanagari vowel signs are letters' parts, not accents
+        ("โอนเงินให้หน่อย", "โอนเงินให้หน่อย"),  # Thai vowels and tone marks
+        ("chuyển tiền", "chuyen tien"),  # Latin accents still fold, in every language
+        ("مَالٌ", "مال"),  # Arabic short vowel marks are optional: dropped
+        ("مـــال", "مال"),  # as is the tatweel that stretches a word
+    ],
+)
+def test_marks_that_belong_to_a_script_are_kept_and_optional_ones_dropped(text, folded):
+    assert normalize(text).text == folded
+
+
+def test_a_composed_kana_maps_back_to_everything_the_sender_typed():
+    text = "ｷﾞﾌﾄｶｰﾄﾞ"
+    normalized = normalize(text)
+    assert normalized.to_original(0, 1) == (0, 2)
+    assert normalized.to_original(0, len(normalized.text)) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("t\u0435l\u0435gr\u0430m", "telegram"),  # a Latin word with Cyrillic е, а
+        ("т\u0435л\u0435г\u0430", "телега"),  # a Russian word is not touched
+        ("тeлeгa", "телега"),  # a Russian word with Latin e, a: folded to Cyrillic
+        ("cкинь", "скинь"),  # Latin c
+        ("ΚΙΚ", "kik"),  # a known name written wholly in Greek look-alikes
+        ("ѕкуре", "skype"),  # and in Cyrillic ones
+        ("Ѕnарсhаt", "snapchat"),
+    ],
+)
+def test_look_alikes_fold_only_inside_mixed_words_and_disguised_names(text, folded):
+    assert normalize(text).text == folded
+
+
+def test_a_reverse_disguise_maps_back_to_the_original_word():
+    text = "пиши в тeлeгу"
+    normalized = normalize(text)
+    index = normalized.text.index("телегу")
+    assert text[slice(*normalized.to_original(index, index + 6))] == "тeлeгу"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("加我telegram", "加我 telegram"),
+        ("我的微信号abc123", "我的微信号 abc123"),
+        ("telegramで連絡して", "telegram で連絡して"),
+        ("카톡id는 julie88", "카톡 id 는 julie88"),
+        ("แอดไลน์abc", "แอดไลน์ abc"),
+        ("邮箱julia@gmail.com谢谢", "邮箱 julia@gmail.com 谢谢"),
+    ],
+)
+def test_latin_and_cjk_written_together_get_a_word_boundary(text, folded):
+    assert normalize(text).text == folded
+    assert normalize(text, join_spaced=False).text == folded
+
+
+def test_the_boundary_maps_back_into_the_original_and_identifiers_keep_their_text():
+    text = "加我telegram"
+    normalized = normalize(text)
+    index = normalized.text.index("telegram")
+    assert text[slice(*normalized.to_original(index, index + 8))] == "telegram"
+    assert text[slice(*normalized.to_original(0, len(normalized.text)))] == text
+    assert normalize(text, lower=False, join_spaced=False).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("add me on t3l3gram", "add me on telegram"),
+        ("my wh4ts4pp", "my whatsapp"),
+        ("te1egram", "telegram"),
+        ("1nsta", "insta"),
+        ("sn@pchat", "snapchat"),
+        ("@dd m3 on kik", "add me on kik"),
+        ("5end me ca$h", "send me cash"),
+        ("$end m0ney", "send money"),
+    ],
+)
+def test_leetspeak_folds_in_platform_names_and_intent_words(text, folded):
+    assert normalize(text).text == folded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call me 07911 123456",
+        "see you at 7, room 305",
+        "b4 7pm",
+        "l33t h4x0r",  # leet, but no name or intent word
+        "4x4 and 3d",
+        "julie_88@gmail.com",
+        "$50 or 40$",
+    ],
+)
+def test_leetspeak_leaves_numbers_and_other_words_alone(text):
+    assert normalize(text).text == text.lower()
+
+
+def test_leetspeak_folds_only_in_the_words_view():
+    exact, folded, words = normalize_views("add me on t3l3gram 0791")
+    assert words.text == "add me on telegram 0791"
+    assert folded.text == "add me on t3l3gram 0791"
+    assert exact.text == "add me on t3l3gram 0791"
