@@ -1,307 +1,393 @@
-"""Requests to pay or send money, in English, Spanish, French, German, Italian and Portuguese.
+"""Requests to pay or send money, in every language with a lexicon (moderation/lexicons/).
 
 Only a request counts: someone asking the reader to send, buy, transfer or pay ("send me a
-steam card", "mándame 200 euros por western union", "tu dois payer les frais de douane").
-Talk about money ("I paid for dinner", "my bank is closed", "the Western Union on 5th
-street") names the same things without asking for them and is not reported.
+steam card", "mándame 200 euros por western union", "скинь денег на карту", "お金を送って").
+Talk about money ("I paid for dinner", "te mandé 20 euros ayer") names the same things
+without asking for them and is not reported.
+
+Each language's asking (its imperative and request forms) is read only with that language's
+own grammar words, so a Spanish past tense never meets a Portuguese imperative; the thing
+asked for may be named in the language, in English or by an international name. The caller
+says which languages a message may be in (its detected language and the sender's); English
+is always read, and no languages given means all of them.
+
 Works on the fully folded view (lowercase, accents dropped, spaced letters rejoined).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
-from moderation.normalization import Normalized, around
+from moderation import lexicon as lexicons
+from moderation.cues import (
+    Phrases,
+    alternation,
+    bounded,
+    choices,
+    compile_entry,
+    phrases,
+)
+from moderation.keywords import KEYWORDS, by_tag, gate_words, scopes
+from moderation.lexicon import PIVOT, Lexicon
+from moderation.normalization import Normalized
 
 __all__ = ["find_payment_requests"]
 
-# --- what is asked for -------------------------------------------------------------------------
+# What a request asks for: the named group, and the evidence it gives.
+_OBJECT_KINDS = (
+    ("gift", "gift card request"),
+    ("service", "money transfer service request"),
+    ("bank", "bank transfer request"),
+    ("crypto", "crypto payment request"),
+    ("fee", "fee to release a gift or parcel"),
+    ("fare", "request to pay a ride or a bill"),
+    ("money", "money request"),
+)
+_EVIDENCE = dict(_OBJECT_KINDS)
+_PITCHES = {
+    "returns": (0.85, "investment pitch (guaranteed returns)"),
+    "platform": (0.8, "investment platform solicitation"),
+    "fee": (0.8, "fee to release a gift or parcel"),
+    "gift": (0.85, "gift card request"),
+    "destination": (0.85, "payment destination given"),
+}
+_AMOUNT_EVIDENCE = "money request (an amount without a currency)"
+_CONFIDENCE = 0.85
 
-_GIFT_BRANDS = (
-    r"steam|itunes|apple|google\s?play|play\s?store|amazon|razer(?:\s?gold)?|ebay|sephora|"
-    r"walmart|target|vanilla|netflix|xbox|playstation|psn|nintendo|spotify|roblox|visa"
+# A number as people write an amount: "40", "1,500", "2.5k", "50rb".
+_NUMBER = r"\d+(?:[.,' ]\d{3})*(?:[.,]\d+)?(?: ?k\b)?"
+# A bare amount asked for: two digits or more (or thousands), not part of a longer code.
+# Only Latin letters and digits are part of a code: "转我2000" asks for 2000.
+_BARE_AMOUNT = (
+    r"(?<![0-9a-z_.,])(?:\d{2,}(?:[.,]\d{3})*(?:[.,]\d{1,2})?|\d(?:[.,]\d{3})+"
+    r"|\d+(?:[.,]\d+)? ?k)(?![0-9a-z_]|[.,]\d)"
 )
-_CARD_WORDS = r"cards?|vouchers?|codes?|tarjetas?|cartes?|karten?|gutscheine?|carta|cartao|cartoes"
-_GIFT = (
-    rf"(?:{_GIFT_BRANDS})\s+(?:gift\s?)?(?:{_CARD_WORDS})"
-    rf"|(?:{_CARD_WORDS})\s+(?:de\s+|d'|di\s+)?(?:{_GIFT_BRANDS})"
-    r"|gift\s?cards?|e-?gift|paysafe\s?card|paysafe|neosurf|transcash|pcs\s+(?:coupon|recharge)"
-    r"|tarjetas?\s+(?:de\s+)?regalo|cartes?\s+cadeaux?|geschenk\s?karten?|gutschein\s?(?:codes?)?"
-    r"|carta\s+regalo|buoni?\s+regalo|cart(?:ao|oes)\s+(?:de\s+)?presente|vales?\s+presente"
-    r"|codes?\s+(?:on|at|from)\s+the\s+back"
-    r"|(?:photo|pic|picture|foto|bild|image)s?\s+(?:of|de|du|von|della|do|da|des)\s+"
-    r"(?:the\s+|la\s+|el\s+|le\s+|die\s+|der\s+|den\s+|il\s+|o\s+|a\s+)?"
-    r"(?:card|cards|code|codes|tarjeta|codigo|carte|karte|carta|codice|cartao|back)\b"
+_CLAUSE_END = r"$|[.!?;,:)\n]"
+# Sentence start: the text's start, or after ".", "!", "?" and up to two blanks.
+_SENTENCE_START = (
+    r"(?:(?<![\s\S])|(?<=[.!?¡¿\n])|(?<=[.!?¡¿\n]\s)|(?<=[.!?¡¿\n]\s\s)|(?<=^\s)|(?<=\u2029))"
 )
-_SERVICES = (
-    r"western\s?union|money\s?gram|remitly|ria(?:\s+money(?:\s+transfer)?)?|wise|transferwise|"
-    r"world\s?remit|xoom|zelle|cash\s?app|venmo|paypal|revolut|skrill|neteller|bizum|pix|lydia|"
-    r"satispay|mb\s?way|postepay|paysend"
-)
-_OWN = (
-    r"my|mi|mon|ma|mein|meine|meinem|mio|il\s+mio|la\s+mia|meu|minha|this|esta|este|ce|cette|"
-    r"dieses|diese|questo|questa|esse|essa"
-)
-_SERVICE = (
-    r"(?:via|through|thru|by|with|using|over|on|por|par|avec|uber|mit|per|tramite|con|pelo|"
-    rf"pela|com|en|au|na|no)\s+(?:a\s+|un\s+|una\s+|um\s+|uma\s+)?(?:{_SERVICES})\b"
-    r"|(?:western\s?union|money\s?gram|remitly|zelle|cash\s?app|venmo|paypal)\b"
-    r"|(?:um|o|a)\s+pix\b"
-)
-_ACCOUNT = (
-    r"(?:bank\s+)?(?:account|acc|bank|cuenta|compte|konto|conto|conta|carteira|billetera|cartera|"
-    rf"portefeuille|portafoglio|wallet|{_SERVICES})"
-)
-_BANK = (
-    r"(?:bank|wire)\s+transfer|transferencia(?:\s+bancaria)?|virement(?:\s+bancaire)?|"
-    r"uberweisung|bonifico(?:\s+bancario)?|deposito|wire|"
-    r"(?:to|into|in|on|a|en|sur|auf|an|su|sul|sulla|na|no|para|pra)\s+"
-    rf"(?:{_OWN})\s+{_ACCOUNT}\b"
-)
-_CRYPTO = (
-    r"(?:\d[\d.,]*\s*)?(?:btc|bitcoins?|usdt|tether|eth|ether|ethereum|crypto(?:currency|s)?|"
-    r"cripto(?:moneda)?s?|krypto(?:wahrung)?|bnb|trx|litecoin|ltc|xrp|solana|dogecoin|doge)\b"
-)
-_FEE = (
-    r"(?:customs|clearance|delivery|shipping|release|processing|handling|transfer|transit|"
-    r"courier|diplomatic|insurance|security|activation|withdrawal|unlock|tax)\s+"
-    r"(?:fee|fees|charge|charges|duty|duties|tax|taxes)|customs"
-    r"|(?:tasa|tasas|impuesto|impuestos|tarifa|gastos|cargos)\s+(?:de\s+)?(?:aduana|envio|"
-    r"liberacion|desaduanaje|retiro)|aduana"
-    r"|(?:frais|taxe|taxes|droits)\s+(?:de\s+|d')?(?:douane|dedouanement|livraison|liberation|"
-    r"retrait|deblocage)|douane|dedouanement"
-    r"|zoll(?:gebuhr|gebuhren|kosten|abgaben)?|(?:liefer|bearbeitungs|freigabe|versand)"
-    r"gebuhr(?:en)?"
-    r"|(?:spese|tassa|tasse|diritti)\s+(?:di\s+)?(?:dogana|doganali|sdoganamento|spedizione|"
-    r"sblocco|svincolo)|dogana|sdoganamento"
-    r"|(?:taxa|taxas|tarifa)\s+(?:de\s+|da\s+)?(?:alfandega|liberacao|entrega|desembaraco)"
-    r"|alfandega|desembaraco"
-)
-_CURRENCY = (
-    r"dollars?|bucks|euros?|eur|usd|gbp|pounds?(?!\s+of\b)|quid|pesos|dolares|reais|libras|"
-    r"francs?|chf|sterline|dollari|rs|inr"
-)
-_MONEY = (
-    r"money|cash|funds|dinero|plata|efectivo|argent|fric|thune|geld|kohle|knete|soldi|denaro|"
-    r"contanti|dinheiro|grana|(?:a\s+|un\s+|une\s+|einen\s+|uno?\s+|um\s+)?(?:loan|prestamo|pret|"
-    r"kredit|darlehen|prestito|emprestimo)"
-    rf"|[$€£]\s?\d[\d.,]*\s?k?|\d[\d.,]*\s?k?\s?(?:[$€£]|(?:{_CURRENCY})\b)"
-)
-_OBJECTS = (
-    ("gift", _GIFT, "gift card request"),
-    ("service", _SERVICE, "money transfer service request"),
-    ("bank", _BANK, "bank transfer request"),
-    ("crypto", _CRYPTO, "crypto payment request"),
-    ("fee", _FEE, "fee to release a gift or parcel"),
-    ("money", _MONEY, "money request"),
-)
-_EVIDENCE = {name: evidence for name, _, evidence in _OBJECTS}
-_OBJECT = "|".join(rf"(?P<{name}>{pattern})" for name, pattern, _ in _OBJECTS)
-
-# --- the asking --------------------------------------------------------------------------------
-
-_EN_VERBS = r"send|wire|transfer|pay|buy|deposit|purchase|cover|get|make|do|lend|loan"
-_CUES = (
-    # English: "send me", "can you buy", "I need you to pay", "you have to pay", "please wire"
-    r"(?:send|wire|transfer|lend|loan|pay|give|buy|get|deposit|paypal|venmo|zelle|cashapp)"
-    r"\s+(?:me|us)\b",
-    rf"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|just\s+)?"
-    rf"(?:{_EN_VERBS}|help\s+(?:me\s+)?with)\b",
-    rf"(?:please|pls|plz|kindly|(?:you|u)\s+(?:have|need|got)\s+to|(?:you|u)\s+must|"
-    rf"(?:you|u)'?ll\s+(?:need|have)\s+to|(?:you|u)\s+will\s+(?:need|have)\s+to|"
-    rf"(?:i|we)\s+need\s+(?:you|u)\s+to|need\s+(?:you|u)\s+to|(?:i|we)\s+want\s+(?:you|u)\s+to|"
-    rf"all\s+(?:you|u)\s+(?:need|have)\s+to\s+do\s+is)\s+(?:{_EN_VERBS})\b",
-    r"(?:^|[.!?]\s*)(?:send|wire|transfer|pay|buy|deposit|purchase)\b",
-    # Spanish: "mándame", "¿me puedes enviar?", "necesito que me transfieras", "tienes que pagar"
-    r"(?:envia|manda|transfiere|presta|paga|compra|deposita|gira|recarga)(?:me|nos|se|le|les)?"
-    r"(?:lo|la|los|las)?\b|(?:hazme|haz|dame|regalame)\b",
-    r"(?:puedes|podrias|pueden|podrian|podes|puede|podria)\s+(?:\w+\s+)?(?:enviar|mandar|"
-    r"transferir|prestar|pagar|comprar|depositar|girar|hacer)(?:me|nos)?\b",
-    r"me\s+(?:envias|mandas|prestas|transfieres|depositas|compras|pagas)\b",
-    r"necesito\s+que\s+(?:me\s+)?(?:envies|mandes|transfieras|prestes|pagues|compres|"
-    r"deposites|hagas)\b",
-    r"(?:tienes|tenes|debes|deberas|hay)\s+que\s+(?:pagar|enviar|mandar|transferir|depositar|"
-    r"comprar|hacer)\b",
-    # French: "envoie-moi", "peux-tu m'envoyer", "tu dois payer", "fais-moi un virement"
-    r"(?:envoie|envoies|envoyez|vire|virez|prete|pretez|paie|payez|achete|achetez|depose|"
-    r"deposez|verse|versez|transfere|transferez|fais|faites|donne|donnez|recharge)"
-    r"(?:[\s\-]*(?:le|la|les))?(?:[\s\-]*(?:moi|nous))?\b",
-    r"(?:(?:peux|pourrais|pouvez|pourriez)[\s\-]*(?:tu|vous)|(?:tu|vous)\s+(?:peux|pourrais|"
-    r"pouvez|pourriez))\s+(?:m'|me\s+|nous\s+)?(?:envoyer|virer|preter|payer|acheter|deposer|"
-    r"verser|transferer|faire)\b",
-    r"j'?ai\s+besoin\s+que\s+(?:tu|vous)\s+(?:m'|me\s+)?(?:envoies|envoyiez|achetes|achetiez|"
-    r"paies|payes|payiez|fasses|fassiez|pretes|vires|virez)\b",
-    r"(?:tu\s+dois|vous\s+devez|il\s+(?:te|vous)\s+faut|il\s+faut)\s+(?:me\s+|m')?(?:payer|"
-    r"envoyer|verser|acheter|regler|virer|faire)\b",
-    # German: "schick mir", "kannst du mir ... überweisen", "du musst ... bezahlen"
-    r"(?:schick|schicke|schickt|sende|send|uberweis|uberweise|uberweist|leih|leihe|bezahl|"
-    r"bezahle|zahl|zahle|kauf|kaufe|gib|mach|mache)(?:\s+(?:es|das|sie|ihn))?\s+(?:mir|uns)\b",
-    r"(?:(?:kannst|konntest|konnen|konnten|musst|mussen|sollst|solltest)\s+(?:du|sie|ihr)|"
-    r"(?:du|ihr)\s+(?:musst|sollst|solltest)|sie\s+(?:mussen|sollten))"
-    r"(?:\s+(?:mir|uns))?(?:\s+bitte)?(?=(?:\s+\S+){0,6}?\s+(?:schicken|senden|uberweisen|"
-    r"leihen|geben|zahlen|bezahlen|kaufen|einzahlen)\b)",
-    # Italian: "mandami", "puoi prestarmi", "devi pagare", "fammi un bonifico"
-    r"(?:manda|invia|presta|paga|compra|ricarica|versa)(?:mi|ci|me|ce)?(?:lo|la|li|le)?\b"
-    r"|(?:fammi|dammi|fai)\b",
-    r"(?:puoi|potresti|potete|potreste)\s+(?:mandarmi|inviarmi|prestarmi|pagare|pagarmi|"
-    r"comprarmi|comprare|mandare|inviare|versare|fare|farmi|ricaricare)\b",
-    r"(?:devi|dovete|bisogna|dovresti)\s+(?:pagare|mandare|inviare|versare|comprare|fare)\b",
-    r"ho\s+bisogno\s+che\s+(?:tu\s+)?mi\s+(?:mandi|invii|presti|paghi|compri|faccia)\b",
-    # Portuguese: "me manda", "pode me enviar", "preciso que você pague", "faz um pix"
-    r"(?:me\s+)?(?:envia|envie|manda|mande|empresta|empreste|paga|pague|compra|compre|deposita|"
-    r"deposite|transfere|transfira|faz|faca)(?:-me)?\b|me\s+(?:da|de)\b",
-    r"(?:pode|poderia|podes|consegue)\s+(?:me\s+)?(?:enviar|mandar|emprestar|pagar|comprar|"
-    r"depositar|transferir|fazer)\b",
-    r"preciso\s+que\s+(?:voce\s+|vc\s+|tu\s+)?(?:me\s+)?(?:envie|mande|empreste|pague|compre|"
-    r"deposite|transfira|faca)\b",
-    r"(?:voce|vc|tu)\s+(?:precisa|tem\s+que|deve|vai\s+ter\s+que)\s+(?:pagar|enviar|mandar|"
-    r"depositar|transferir|comprar|fazer)\b",
-)
-_CUE = "|".join(f"(?:{cue})" for cue in _CUES)
-# Words that open a new clause: "can you send me a text when the money arrives" asks for a
-# text, so the thing asked for must come before any of them.
-_CLAUSE = (
-    r"when|if|after|before|because|cause|cuz|coz|and|but|or|so|then|once|till|until|while|"
-    r"cuando|si|quand|lorsque|wenn|als|falls|quando|se|porque|parce|weil|perche|y|et|und|e|ma|"
-    r"mas|pero|mais|aber|que|qui|das|dass|che"
-)
-# The thing asked for follows the asking within a few words of the same clause.
-_REQUEST = re.compile(
-    rf"(?<![\w'])(?:{_CUE})(?:[\s,:]+(?!(?:{_CLAUSE})\b)[^\s.!?;]+){{0,6}}?[\s,:]*"
-    rf"(?:{_OBJECT})(?!\w)"
-)
-
-# --- pitches that are requests by themselves ---------------------------------------------------
-
-_YOU = (
-    r"you|your|u|ur|tu|tus|te|ton|ta|tes|vous|votre|vos|dein|deine|deinen|deinem|ihr|ihre|"
-    r"tuo|tua|tuoi|seu|sua|seus|suas|voce|vc|usted|su|sus"
-)
-_RELEASE = (
-    r"release|clear|receive|get|deliver|unlock|liberar|recibir|retirar|liberer|debloquer|"
-    r"recevoir|recuperer|freigeben|freizugeben|erhalten|sbloccare|ricevere|svincolare|receber|"
-    r"desbloquear"
-)
-_PITCHES = (
-    (
-        re.compile(
-            r"\bguarantee?d\s+(?:returns?|profits?|income|earnings|gains)\b"
-            r"|\b(?:double|triple)\s+(?:your|ur)\s+(?:money|investment|bitcoin|btc|crypto|cash)\b"
-            r"|\b(?:rentabilidad|ganancias?|beneficios?|rendimientos?)\s+garantizad[oa]s?\b"
-            r"|\b(?:duplica|triplica)\s+tu\s+(?:dinero|inversion)\b"
-            r"|\b(?:rendements?|profits?|gains?|benefices?)\s+garanti[es]*\b"
-            r"|\b(?:doublez|double|triplez)\s+(?:votre|ton)\s+(?:argent|investissement|capital)\b"
-            r"|\bgarantierte?n?\s+(?:rendite|gewinne?|ertrage?|einnahmen)\b"
-            r"|\bverdopple\s+dein(?:en)?\s+(?:geld|einsatz)\b"
-            r"|\b(?:rendimento|guadagni?|profitti?|ritorni?)\s+garantit[oiae]\b"
-            r"|\braddoppia\s+i\s+tuoi\s+soldi\b"
-            r"|\b(?:retorno|lucros?|rendimentos?|ganhos?)\s+garantid[oa]s?\b"
-            r"|\b(?:dobre|duplique|dobra)\s+(?:o\s+)?seu\s+dinheiro\b"
-            r"|\b\d+(?:[.,]\d+)?\s?%\s+(?:daily|weekly|per\s+day|a\s+day|per\s+week|diario|"
-            r"por\s+dia|par\s+jour|pro\s+tag|al\s+giorno|ao\s+dia)\s+(?:profit|return|roi|"
-            r"ganancia|rendement|gewinn|rendita|lucro)?"
-        ),
-        0.85,
-        "investment pitch (guaranteed returns)",
-    ),
-    (
-        re.compile(
-            r"\b(?:invest|deposit|join|register|sign\s+up|start\s+trading|invierte|invertir|"
-            r"deposita|unete|registrate|investis|investissez|deposez|rejoins|rejoignez|inscris|"
-            r"investiere|investier|zahle\s+ein|registriere|investi|investite|unisciti|iscriviti|"
-            r"registrati|invista|investe|deposite|cadastre)\b[^.!?]{0,40}?\b(?:trading|"
-            r"investment|mining|crypto|forex|inversion|investissement|minage|investition|"
-            r"handels|investimento|mineracao|trade)[\s\-]?(?:platform|plataforma|plateforme|"
-            r"plattform|piattaforma|pool|program|programa|programme|site|app|company|empresa)"
-            r"|\b(?:invest|invierte|investis|investiere|investi|invista|deposit|deposita|deposite)"
-            r"\b[^.!?]{0,40}?\b(?:plataforma|plateforme|plattform|piattaforma|platform)\s+"
-            r"(?:de\s+|d'|di\s+)?(?:trading|inversion|investissement|investimento)\b"
-            r"|\b(?:plataforma|plateforme|plattform|piattaforma|platform)\s+(?:de\s+|d'|di\s+)?"
-            r"(?:trading|inversion|investissement|investimento)\b[^.!?]{0,40}?\b(?:invierte|"
-            r"deposita|investis|deposez|investi|invista|deposite|join|invest)\b"
-            r"|\b(?:join|invest\s+in)\s+(?:my|our|this|the)\s+mining\s+pool\b"
-        ),
-        0.8,
-        "investment platform solicitation",
-    ),
-    (
-        re.compile(
-            rf"\b(?:{_FEE})\b[^.!?]{{0,40}}?\b(?:to|for|para|pour|um|per|pra|a)\s+(?:\w+\s+){{0,2}}?"
-            rf"(?:{_RELEASE})\b[^.!?]{{0,30}}?\b(?:{_YOU})\b"
-        ),
-        0.8,
-        "fee to release a gift or parcel",
-    ),
-    (
-        re.compile(
-            r"\b(?:scratch|rasca|raspa|gratte|grattez|rubbel|gratta)\w*\b[^.!?]{0,40}?"
-            r"\b(?:code|codigo|codice|back|reverso|dos|ruckseite|retro|verso)\b"
-            r"|\b(?:minha|meu|a)\s+chave\s+pix\b"
-        ),
-        0.85,
-        "gift card request",
-    ),
-)
-# Words (and stems) one of which any request or pitch above contains. Checking the message's
-# word set is far cheaper than running the big patterns, which most messages never need.
-_ANCHOR_WORDS = """
-    money cash funds dinero plata efectivo argent fric thune geld kohle knete soldi denaro
-    contanti dinheiro grana loan prestamo pret kredit darlehen prestito emprestimo dollar
-    dollars bucks euro euros eur usd gbp pound pounds quid pesos dolares reais libras franc
-    francs chf sterline dollari rs inr steam itunes apple google play amazon razer ebay
-    sephora walmart target vanilla netflix xbox playstation psn nintendo spotify roblox visa
-    gift giftcard giftcards egift paysafe paysafecard neosurf transcash pcs tarjeta tarjetas
-    carte cartes gutschein gutscheine carta buono buoni cartao cartoes vale vales code codes
-    photo photos pic pics picture pictures foto fotos bild bilder image images western
-    westernunion moneygram remitly ria wise transferwise worldremit xoom zelle cashapp
-    venmo paypal revolut skrill neteller bizum pix lydia satispay mb mbway postepay paysend
-    bank wire transfer transferencia virement uberweisung bonifico deposito account acc cuenta
-    compte konto conto conta carteira billetera cartera portefeuille portafoglio wallet btc
-    bitcoin bitcoins usdt tether eth ether ethereum bnb trx litecoin ltc xrp solana dogecoin
-    doge customs clearance delivery shipping release processing handling transit courier
-    diplomatic insurance security activation withdrawal unlock tax fee fees tasa tasas impuesto
-    impuestos tarifa gastos cargos aduana frais taxe taxes droits douane dedouanement spese
-    tassa tasse diritti dogana sdoganamento taxa taxas alfandega desembaraco double triple
-    duplica triplica doublez triplez verdopple raddoppia dobre duplique dobra chave rentabilidad
-    ganancia ganancias beneficio beneficios rendimiento rendimientos rendement rendements
-    profit profits gain gains benefices rendimento guadagno guadagni profitto profitti ritorno
-    ritorni retorno lucro lucros rendimentos ganho ganhos plataforma plateforme plattform
-    piattaforma platform mining pool trading remit
-"""
-_ANCHORS = frozenset(_ANCHOR_WORDS.split())
-_ANCHOR_STEMS = (
-    "crypto", "cripto", "krypto", "zoll", "invest", "invier", "garant", "guarant", "scratch",
-    "gratt", "rasca", "raspa", "rubbel", "geschenk", "gutschein", "liefergeb", "bearbeitungsgeb",
-    "freigabegeb", "versandgeb",
-)  # fmt: skip
-_SYMBOL = re.compile(r"[$€£%]")
-_WORD = re.compile(r"[a-z]+")
-# How far a request or pitch reaches around the word it needs (cue, gap and object).
+# How far a request or pitch reaches around the words it needs (cue, gap and object).
 _REACH = 160
+_DIGITS = re.compile(r"\d{2}|\d ?k\b|\d[.,]\d{3}")
+# A verb form ending in a stressed é or ó is a past tense (Spanish "envié", "mandó", French
+# "envoyé", Italian "mandò"); no request form ends so. Folded, "envié" reads as the
+# Portuguese imperative "envie", so the original spelling is checked.
+_PAST_ENDING = re.compile(r"[éóò]$")
 
 
-def _anchors(text: str) -> list[tuple[int, int]]:
-    """Spans of the words and symbols that any request or pitch needs, usually none."""
-    spans = [match.span() for match in _SYMBOL.finditer(text)]
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if word in _ANCHORS or word.startswith(_ANCHOR_STEMS):
-            spans.append(match.span())
-    return spans
+@dataclass(frozen=True, slots=True)
+class _Language:
+    """One language's compiled asking, what may be asked for, amount requests and pitches."""
+
+    code: str
+    cues: Phrases
+    # What may be asked for in the language's own words (the shared ones are in _Book).
+    objects: re.Pattern[str] | None
+    # One word of the gap between the asking and the thing asked for; the whole gap.
+    gap_word: re.Pattern[str]
+    gap: re.Pattern[str]
+    spaced: bool
+    # Languages that put what is asked for first ("お金を送って", "para gönder").
+    object_first: bool
+    amounts: Phrases
+    pitches: tuple[tuple[Phrases, float, str], ...]
+    object_words: frozenset[str]
+    # Stems of the verbs of paying: "can you pay my uber" asks for money, "can you get a taxi"
+    # (with no amount after it) does not.
+    pay_verbs: re.Pattern[str] | None
 
 
-def find_payment_requests(view: Normalized) -> Iterator[tuple[int, int, float, str]]:
+def _where(code: str, key: str) -> str:
+    return f"{code}.toml:{key}"
+
+
+def _objects(lexes: Iterable[Lexicon], common: lexicons.Common | None) -> dict[str, str]:
+    """Sources of what may be asked for, by kind ("gift", "money"...) plus "currency" and
+    "brand", in the words of ``lexes`` and, given ``common``, the international names."""
+    shared = lexicons.common()
+    # Not bounded here: each use bounds the whole (the things asked for, a pitch).
+    brand = choices(shared.payment["brands"], {}, "common.toml:payment.brands")
+
+    def kind(key: str, international: str | None = None) -> str:
+        parts = [
+            choices(entries, {"brand": brand}, _where(each.code, f"payment.{key}"))
+            for each in lexes
+            if (entries := each.payment.get(key, ()))
+        ]
+        if common is not None and international:
+            where = f"common.toml:payment.{international}"
+            parts.append(choices(common.payment[international], {}, where))
+        return "|".join(parts) or "(?!)"
+
+    currency = kind("currencies", "currencies")
+    return {
+        "gift": kind("gift_cards"),
+        "service": kind("services", "services"),
+        "bank": kind("bank"),
+        "crypto": rf"(?:(?<![0-9a-z_.,]){_NUMBER} ?)?(?:{kind('crypto', 'crypto')})",
+        "fee": kind("fees"),
+        "fare": kind("fares", "fares"),
+        "money": "|".join(
+            [
+                kind("money"),
+                rf"(?:{currency}) ?{_NUMBER}(?!\d)",
+                rf"(?<![0-9a-z_.,]){_NUMBER} ?(?:{currency})",
+            ]
+        ),
+        "currency": currency,
+        "brand": brand,
+    }
+
+
+def _grouped(objects: Mapping[str, str]) -> re.Pattern[str]:
+    """What may be asked for, bounded as a word, each kind in its named group (its evidence)."""
+    groups = "|".join(rf"(?P<{kind}>{objects[kind]})" for kind, _ in _OBJECT_KINDS)
+    return re.compile(bounded(groups))
+
+
+def _words_of(entries: Iterable[str], lists: Mapping[str, str], where: str) -> frozenset[str]:
+    """The gate words of ``entries``: one of them is in every match of each."""
+    words: set[str] = set()
+    for index, entry in enumerate(entries):
+        at = f"{where}[{index}]"
+        words |= gate_words(compile_entry(entry, lists, at), at)
+    return frozenset(words)
+
+
+def _compile(lex: Lexicon, english: Lexicon, common: lexicons.Common) -> _Language:
+    code = lex.code
+    lists = {
+        name: choices(entries, {}, _where(code, f"words.{name}"))
+        for name, entries in lex.words.items()
+    }
+    own = [lex] if code == PIVOT else [lex, english]
+    ending = lex.payment.get("amount_end", ())
+    end_words = alternation(ending, {}, _where(code, "payment.amount_end")) if ending else "(?!)"
+    sources = {
+        **lists,
+        **_objects(own, common),
+        "amount": _BARE_AMOUNT,
+        "end": rf"(?=\s*(?:{_CLAUSE_END}|{end_words}))",
+        "start": _SENTENCE_START,
+    }
+    stops = lex.payment.get("clause", ())
+    clause = alternation(stops, {}, _where(code, "payment.clause")) if stops else "(?!)"
+    if lex.spaced:
+        gap_word = rf"[\s,:]+(?!(?:{clause}))[^\s.!?;]+"
+        # Before the verb, what is asked for may carry a glued ending: "택시비를", "parayı".
+        gap = rf"[^\s.!?;,]{{0,4}}(?:{gap_word}){{0,6}}?[\s,:]*"
+    else:
+        gap_word = rf"(?!(?:{clause}))[^.!?;。！？；\n]"
+        gap = rf"(?:{gap_word}){{0,12}}?"
+    cues = phrases(lex.payment["cues"], sources, _where(code, "payment.cues"))
+    amounts = phrases(lex.payment["amount_requests"], sources, _where(code, "amount_requests"))
+    pitches = []
+    for kind, entries in lex.pitches.items():
+        confidence, evidence = _PITCHES[kind]
+        found = phrases(entries, sources, _where(code, f"payment.pitches.{kind}"))
+        pitches.append((found, confidence, evidence))
+    brand = sources["brand"]
+    object_words: set[str] = set()
+    for key in ("money", "currencies", "gift_cards", "services", "bank", "crypto", "fees", "fares"):
+        entries = lex.payment.get(key, ())
+        object_words |= _words_of(entries, {"brand": brand}, _where(code, key))
+    pay = lex.payment.get("pay_verbs", ())
+    return _Language(
+        code=code,
+        pay_verbs=re.compile(choices(pay, {}, _where(code, "payment.pay_verbs"))) if pay else None,
+        cues=cues,
+        objects=None if code == PIVOT else _grouped(_objects([lex], None)),
+        gap_word=re.compile(gap_word),
+        gap=re.compile(gap),
+        spaced=lex.spaced,
+        object_first="object_verb" in lex.order,
+        amounts=amounts,
+        pitches=tuple(pitches),
+        object_words=frozenset(object_words),
+    )
+
+
+def _gate_tags(name: str, found: Phrases) -> dict[str, frozenset[str]]:
+    return {f"{name}>": found.leading, f"{name}~": found.required}
+
+
+@dataclass(frozen=True, slots=True)
+class _Book:
+    languages: Mapping[str, _Language]
+    # What may be asked for in English or by an international name, in every language.
+    shared_objects: re.Pattern[str]
+
+
+def _build() -> _Book:
+    """Compile every language, and register the keywords that gate them with ``KEYWORDS``:
+    where a language's phrases may start ("pay:cue:es>") or be near ("pay:cue:es~"), and
+    where anything that may be asked for is ("pay:object")."""
+    every = lexicons.load_lexicons()
+    common = lexicons.common()
+    languages = {code: _compile(lex, every[PIVOT], common) for code, lex in every.items()}
+    tagged: dict[str, frozenset[str]] = {}
+    objects: set[str] = set()
+    for key, entries in common.payment.items():
+        objects |= _words_of(entries, {}, f"common.toml:payment.{key}")
+    for code, language in languages.items():
+        tagged.update(_gate_tags(f"pay:cue:{code}", language.cues))
+        tagged.update(_gate_tags(f"pay:amount:{code}", language.amounts))
+        for index, (found, _, _) in enumerate(language.pitches):
+            tagged.update(_gate_tags(f"pay:pitch{index}:{code}", found))
+        objects |= language.object_words
+    tagged[_OBJECT] = frozenset(objects)
+    KEYWORDS.register(tagged)
+    return _Book(
+        languages=languages,
+        shared_objects=_grouped(_objects([every[PIVOT]], common)),
+    )
+
+
+_OBJECT = "pay:object"  # its scope is "object"
+_BOOK = _build()
+_BLANKS = re.compile(r"[\s,:]*")
+_ELIDED = re.compile(r"[a-z]{1,4}'")
+
+
+def _object_at(language: _Language, text: str, start: int, end: int) -> re.Match[str] | None:
+    """What may be asked for, starting at ``start`` and ending by ``end``."""
+    for pattern in (language.objects, _BOOK.shared_objects):
+        if pattern is not None:
+            match = pattern.match(text, start, end)
+            if match:
+                return match
+    return None
+
+
+def _asked_after(language: _Language, text: str, cue: re.Match[str]) -> re.Match[str] | None:
+    """The thing asked for after the asking, a few words on at most, in the same clause."""
+    cue_end = cue.end()
+    end = min(len(text), cue_end + _REACH)
+    pos = cue_end
+    for _ in range(7 if language.spaced else 13):
+        start = _BLANKS.match(text, pos).end() if language.spaced else pos
+        found = _object_at(language, text, start, end)
+        elided = _ELIDED.match(text, start) if found is None else None
+        if elided:  # "l'uber", "dell'affitto"
+            found = _object_at(language, text, elided.end(), end)
+        if found and _acceptable(language, text, cue, found):
+            return found
+        step = language.gap_word.match(text, pos)
+        if not step:
+            return None
+        pos = step.end()
+    return None
+
+
+def _asked_before(language: _Language, text: str, cue: re.Match[str]) -> re.Match[str] | None:
+    """The thing asked for before the asking ("お金を送って"), nearest first."""
+    cue_start = cue.start()
+    low = max(0, cue_start - _REACH)
+    for start in range(cue_start - 1, low - 1, -1):
+        if language.spaced and start > 0 and not text[start - 1].isspace():
+            continue  # things asked for start a word
+        found = _object_at(language, text, start, cue_start)
+        gapped = found is not None and language.gap.fullmatch(text, found.end(), cue_start)
+        if found is not None and gapped and _acceptable(language, text, cue, found):
+            return found
+    return None
+
+
+# An amount right after a ride or a bill asked to be paid: "cover my uber, 25 dollars".
+_AMOUNT_AFTER = re.compile(r"[^\d\n]{0,25}?(?<![\d:])(?<!at )\d{2,}(?![\d:]|\s?(?:am|pm|h|min))")
+
+
+def _acceptable(language: _Language, text: str, cue: re.Match[str], asked: re.Match[str]) -> bool:
+    """Whether what follows (or precedes) the asking is asked for. A ride or a bill is when
+    the asking is a verb of paying or an amount follows: "can you get a taxi?" asks for no
+    money, "kannst du mir über (uber) Western Union helfen" is not about a ride."""
+    if asked.group("fare") is None:
+        return True
+    if language.pay_verbs is not None and language.pay_verbs.search(cue.group()):
+        return True
+    return _AMOUNT_AFTER.match(text, max(asked.end(), cue.end())) is not None
+
+
+def _past_tense(view: Normalized, text: str, start: int, end: int) -> bool:
+    """Whether the cue at ``[start, end)`` of the view is written as a past tense."""
+    low, high = view.to_original(start, end)
+    for word in unicodedata.normalize("NFC", text[low:high]).lower().split():
+        if _PAST_ENDING.search(word.rstrip(".,!?¡¿;:")):
+            return True
+    return False
+
+
+def find_payment_requests(
+    view: Normalized, languages: Iterable[str] | None = None, *, original: str | None = None
+) -> Iterator[tuple[int, int, float, str]]:
     """Yield ``(start, end, confidence, evidence)`` in the ORIGINAL text for each request to
-    pay, send or buy money, gift cards, crypto or fees, or to invest on a platform."""
+    pay, send or buy money, gift cards, crypto or fees, or to invest on a platform.
+
+    ``languages`` are the languages the message may be in (ISO 639-1, English is added);
+    None reads it in every language. ``original`` is the text the view was made from, which
+    tells a Spanish past tense ("envié") from the Portuguese imperative it folds to.
+    """
     text = view.text
-    anchors = _anchors(text)
-    if not anchors:
+    hits = KEYWORDS.hits(text)
+    present: frozenset[str] = frozenset()
+    for _, _, tags in hits:
+        present |= scopes(tags, "pay:")
+    if not present:
         return
-    for low, high in around(anchors, text, before=_REACH, after=_REACH):
-        for match in _REQUEST.finditer(text, low, high):
-            evidence = _EVIDENCE[match.lastgroup or "money"]
-            yield *view.to_original(*match.span()), 0.85, evidence
-        for pattern, confidence, evidence in _PITCHES:
-            for match in pattern.finditer(text, low, high):
-                yield *view.to_original(*match.span()), confidence, evidence
+    has_object = "object" in present
+    has_amount = _DIGITS.search(text) is not None
+    seen: set[tuple[int, int]] = set()
+
+    spots = by_tag(hits, "pay:")
+
+    def where(tag: str) -> tuple[list[int], list[tuple[int, int]]]:
+        return [start for start, _ in spots.get(f"{tag}>", ())], spots.get(f"{tag}~", [])
+
+    def found(match: re.Match[str], cue: tuple[int, int] | None) -> tuple[int, int] | None:
+        if original is not None and cue is not None and _past_tense(view, original, *cue):
+            return None
+        span = view.to_original(*match.span())
+        if span in seen:
+            return None
+        seen.add(span)
+        return span
+
+    for code in lexicons.resolve_languages(languages):
+        if code not in present:
+            continue  # no word of the language's asking, amounts or pitches is here
+        language = _BOOK.languages[code]
+        lead, near = where(f"pay:cue:{code}")
+        if has_object and (lead or near):
+            for cue in language.cues.find(text, lead, near, before=_REACH, after=_REACH):
+                asked = _asked_after(language, text, cue)
+                span = (cue.start(), asked.end()) if asked else None
+                if asked is None and language.object_first:
+                    asked = _asked_before(language, text, cue)
+                    span = (asked.start(), cue.end()) if asked else None
+                if asked is None or span is None:
+                    continue
+                if original is not None and _past_tense(view, original, *cue.span()):
+                    continue
+                original_span = view.to_original(*span)
+                if original_span in seen:
+                    continue
+                seen.add(original_span)
+                kind = next(k for k, _ in _OBJECT_KINDS if asked.group(k) is not None)
+                yield *original_span, _CONFIDENCE, _EVIDENCE[kind]
+        lead, near = where(f"pay:amount:{code}")
+        if has_amount and (lead or near):
+            for match in language.amounts.find(text, lead, near, before=_REACH, after=_REACH):
+                span = found(match, match.span())
+                if span:
+                    yield *span, _CONFIDENCE, _AMOUNT_EVIDENCE
+        for index, (pitch, confidence, evidence) in enumerate(language.pitches):
+            lead, near = where(f"pay:pitch{index}:{code}")
+            if lead or near:
+                for match in pitch.find(text, lead, near, before=_REACH, after=_REACH):
+                    span = found(match, None)
+                    if span:
+                        yield *span, confidence, evidence

@@ -1,77 +1,38 @@
 """Risk signals: cheap deterministic hints that an LLM scam score is worth paying for.
 
-Romance scams start long before a wallet or a phone number appears: with an oil rig, a
-deployment, an inheritance or a "sure" investment. None of that is a reason to block, but a
-message that talks like it deserves the scorer's look.
+Romance scams start long before a wallet or a phone number appears: with a wrong-number
+opener, an oil rig, a deployment, an inheritance, a "sure" investment, a parcel held at
+customs or a hospital bill. None of that is a reason to block, but a message that talks like
+it deserves the scorer's look. The vocabulary is each language's ``[risk]`` lexicon
+(moderation/lexicons/), read in the languages the message may be in.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from moderation import lexicon as lexicons
+from moderation.cues import (
+    Phrases,
+    choices,
+    compact,
+    compile_entry,
+    compiled_phrases,
+)
 from moderation.detectors import Finding
+from moderation.keywords import KEYWORDS, by_tag, scopes
 from moderation.normalization import mixed_script_words, normalize
 
 __all__ = ["RiskSignals", "risk_signals"]
 
-# Canonical term → phrasing in English, Spanish, French, German, Italian and Portuguese, on the
-# folded view (lowercase, no accents).
-_RISKY_TERMS: dict[str, str] = {
-    "investment": (
-        r"invest(?:ment|ments|ing|or)?|inversion(?:es)?|invertir|investissements?|investir|"
-        r"investition(?:en)?|investieren|geldanlage|investimenti|investimento|investire"
-    ),
-    "crypto": r"crypto\w*|bitcoin\w*|btc|usdt|cripto\w*|krypto\w*|ethereum|binance",
-    "wallet": r"wallet|billetera|portefeuille|portafoglio|carteira\s+digital",
-    "trading": r"trading|forex|trader|binary\s+options?|opciones\s+binarias|options\s+binaires",
-    "sugar daddy": r"sugar\s?(?:daddy|mommy|mama|baby)",
-    "allowance": r"allowance|mesada|paghetta|taschengeld|mensualidad|argent\s+de\s+poche",
-    "military deployment": (
-        r"(?:military|army)\s+(?:doctor|surgeon|officer|base|mission)|deployed|deployment|"
-        r"peacekeeping|un\s+mission|medico\s+militar|mision\s+de\s+paz|medecin\s+militaire|"
-        r"militararzt|im\s+einsatz|medico\s+militare|missione\s+di\s+pace|missao\s+de\s+paz"
-    ),
-    "oil rig": (
-        r"oil\s+(?:rig|platform)|offshore\s+(?:rig|platform|engineer)|plataforma\s+petrolera|"
-        r"plate-?forme\s+petroliere|bohrinsel|olplattform|piattaforma\s+petrolifera|"
-        r"plataforma\s+de\s+petroleo"
-    ),
-    "inheritance": r"inheritance|herencia|heritage|erbe|erbschaft|eredita|heranca",
-    "customs fee": (
-        r"customs|clearance\s+fee|aduana|douane|dedouanement|zoll\w*|dogana|sdoganamento|"
-        r"alfandega"
-    ),
-    "stuck abroad": (
-        r"stuck\s+(?:abroad|in|at\s+the\s+airport)|stranded|atrapad[oa]\s+en|varad[oa]|"
-        r"bloque(?:e)?\s+(?:a|en|au)|festsitzen|sitze\s+fest|gestrandet|bloccat[oa]\s+(?:a|in)|"
-        r"pres[oa]\s+(?:em|no|na)"
-    ),
-    "hospital bills": (
-        r"hospital\s+(?:bills?|fees?)|medical\s+(?:bills?|fees?)|surgery\s+(?:costs?|fees?)|"
-        r"gastos\s+medicos|factura\s+del\s+hospital|frais\s+(?:medicaux|d'hopital)|"
-        r"krankenhausrechnung|arztrechnung|spese\s+(?:mediche|ospedaliere)|"
-        r"contas?\s+(?:do\s+)?hospital|despesas\s+medicas"
-    ),
-    "send money": (
-        r"send\s+(?:me\s+)?(?:some\s+)?money|wire\s+(?:the\s+)?money|money\s+transfer|"
-        r"western\s?union|money\s?gram|gift\s?cards?|envia(?:me)?\s+dinero|manda(?:me)?\s+dinero|"
-        r"envoie(?:[\s\-]moi)?\s+(?:de\s+)?l'argent|schick\s+(?:mir\s+)?geld|"
-        r"manda(?:mi)?\s+(?:dei\s+)?soldi|manda\s+(?:o\s+)?dinheiro|envia\s+dinheiro"
-    ),
-    "loan": r"loans?|prestamos?|pret\s+d'argent|darlehen|kredit|prestito|emprestimo",
-    "guaranteed returns": (
-        r"guaranteed\s+(?:returns?|profits?)|double\s+your\s+money|ganancias\s+garantizadas|"
-        r"rendement\s+garanti|garantierte\s+rendite|rendimento\s+garantito|lucro\s+garantido"
-    ),
-    "widowed": r"widow(?:er|ed)?|viud[oa]|veu(?:f|ve)|witwe[rn]?|vedov[oa]|viuv[oa]",
-    "verification fee": r"verification\s+fee|activation\s+fee|release\s+fee|processing\s+fee",
+_BUILTINS = {
+    "amount": r"(?<![0-9a-z_.,])\d+(?:[.,]\d+)*(?![0-9a-z_])",
+    "end": r"(?=\s*(?:$|[.!?;,:)\n]))",
+    "start": r"(?:(?<![\s\S])|(?<=[.!?¡¿\n])|(?<=[.!?¡¿\n]\s))",
 }
-_LABELS = list(_RISKY_TERMS)
-_RISKY = re.compile(
-    "|".join(rf"\b(?P<t{i}>{pattern})\b" for i, pattern in enumerate(_RISKY_TERMS.values()))
-)
+# How far a risky phrase reaches around the word it needs.
+_REACH = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +49,76 @@ class RiskSignals:
         return self.mixed_script or bool(self.risky_terms) or self.has_findings
 
 
-def risk_signals(text: str, findings: Sequence[Finding]) -> RiskSignals:
+def _build() -> Mapping[str, Phrases]:
+    """Each language's risky phrases, each entry in a group named for its label
+    ("r3x0": label 3, entry 0), with their keywords registered as "risk:<code>>" / "~"."""
+    books = {}
+    tagged: dict[str, frozenset[str]] = {}
+    for code, lex in lexicons.load_lexicons().items():
+        words = {
+            name: choices(entries, {}, f"{code}.toml:words.{name}")
+            for name, entries in lex.words.items()
+        }
+        lists = {**words, **_BUILTINS}
+        small = compact(lists)
+        sources = []
+        for key, entries in lex.risk.items():
+            for index, entry in enumerate(entries):
+                where = f"{code}.toml:risk.{key}[{index}]"
+                source = compile_entry(entry, lists, where)
+                grouped = f"(?P<r{_LABELS.index(key)}x{index}>{source})"
+                sources.append((where, grouped, compile_entry(entry, small, where)))
+        books[code] = compiled_phrases(sources)
+        tagged[f"risk:{code}>"] = books[code].leading
+        tagged[f"risk:{code}~"] = books[code].required
+    KEYWORDS.register(tagged)
+    return books
+
+
+_LABELS = list(lexicons.RISK_LABELS)
+_BOOKS = _build()
+
+
+def risky_terms(text: str, languages: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The labels of the scam-script vocabulary in ``text`` ("oil rig", "customs fee"), each
+    once, in order of first appearance, read in ``languages`` (English is added; None: all)."""
+    view = normalize(text).text
+    hits = KEYWORDS.hits(view)
+    present: frozenset[str] = frozenset()
+    for _, _, tags in hits:
+        present |= scopes(tags, "risk:")
+    if not present:
+        return ()
+    spots = by_tag(hits, "risk:")
+    found: list[tuple[int, str]] = []
+    for code in lexicons.resolve_languages(languages):
+        if code not in present:
+            continue
+        lead = [start for start, _ in spots.get(f"risk:{code}>", ())]
+        near = spots.get(f"risk:{code}~", [])
+        for match in _BOOKS[code].find(view, lead, near, before=_REACH, after=_REACH):
+            key = _LABELS[int((match.lastgroup or "r0x0")[1:].partition("x")[0])]
+            found.append((match.start(), lexicons.RISK_LABELS[key]))
+    terms: list[str] = []
+    for _, label in sorted(found):
+        if label not in terms:
+            terms.append(label)
+    return tuple(terms)
+
+
+def risk_signals(
+    text: str, findings: Sequence[Finding], *, languages: Iterable[str] | None = None
+) -> RiskSignals:
     """Risk signals of ``text`` given the ``findings`` the detectors reported for it.
 
     ``risky_terms`` are canonical English labels ("oil rig", "crypto"), each once, in order
-    of first appearance, whatever language the message is in.
+    of first appearance, whatever language the message is in. ``languages`` are those the
+    message may be in (its detected language and the sender's; English is added); None
+    reads it in every language.
     """
-    terms: list[str] = []
-    for match in _RISKY.finditer(normalize(text).text):
-        label = _LABELS[int((match.lastgroup or "t0")[1:])]
-        if label not in terms:
-            terms.append(label)
     mixed = any(f.kind == "mixed_script" for f in findings) or bool(mixed_script_words(text))
-    return RiskSignals(mixed_script=mixed, risky_terms=tuple(terms), has_findings=bool(findings))
+    return RiskSignals(
+        mixed_script=mixed,
+        risky_terms=risky_terms(text, languages),
+        has_findings=bool(findings),
+    )

@@ -1,8 +1,14 @@
-"""Messenger handles count only when shared or asked for with intent, in six languages."""
+"""Messenger handles count only when shared or asked for with intent, in every language.
+
+The first tables go through ``detectors.scan`` (every language is read); the tables per
+language call the detector with the languages a message would be read in.
+"""
 
 import pytest
 
 from moderation.detectors import Finding, scan
+from moderation.handles import find_handles
+from moderation.normalization import normalize_views
 
 
 def _found(text: str, kind: str, *, region: str | None = None) -> list[str]:
@@ -229,3 +235,137 @@ def test_styled_invisible_and_reversed_phrases_are_found_over_the_whole_text(tex
 )
 def test_platform_mentions_without_intent_are_no_handle_in_six_languages(text):
     assert _found(text, "messenger_handle") == []
+
+
+# --- every language, read in its own words (and English) ------------------------------------
+
+
+def _contacts(text: str, languages: list[str] | None) -> list[str]:
+    """Evidence of each contact request or handle found in ``text`` read in ``languages``."""
+    return [found[3] for found in find_handles(normalize_views(text)[2], languages)]
+
+
+CONTACTS = {
+    "en": [
+        "Telegram?",
+        "sc: jules.b",
+        "what's your number?",
+        "can I have your number",
+        "let's move to the green app",
+        "add me on the blue bird",
+        "t[.]me/jules_b",
+        "wa (dot) me/447911123456",
+    ],
+    "es": [
+        "¿Telegram?",
+        "pásame tu número",
+        "¿cuál es tu número?",
+        "agrégame al guasap",
+        "¿tienes la app verde?",
+        "escríbeme por wsp",
+    ],
+    "pt": ["me chama no zap", "qual é o seu número?", "me passa seu whats", "tem o app verdinho?"],
+    "fr": ["donne-moi ton numéro", "t'as snap ?", "c'est quoi ton 06 ?", "écris-moi sur watsap"],
+    "de": ["gib mir deine Nummer", "hast du die grüne App?", "schreib mir auf WhatsApp"],
+    "it": ["dammi il tuo numero", "scrivimi su whats", "hai l'app verde?"],
+    "nl": ["app me even", "wat is je nummer?", "heb je de groene app?", "stuur me een appje"],
+    "pl": ["dodaj mnie na snapie", "podaj mi swój numer", "masz whatsappa?"],
+    "ru": [
+        "скинь номер",
+        "дай свой номер",
+        "добавь меня в телеге",
+        "напиши мне в вотсап",
+        "Телега?",
+        "у тебя есть вайбер?",
+    ],
+    "uk": ["дай свій номер", "напиши мені у вайбер", "додай мене в телеграмі", "Вайбер?"],
+    "tr": ["whatsapp'tan yaz", "numaranı ver", "instagram var mı?", "telegramdan ekle beni"],
+    "ar": ["ضيفني سناب", "عطني رقمك", "كلمني واتس", "شو رقمك؟", "عندك تيليجرام؟"],
+    "hi": [
+        "अपना नंबर दो",
+        "apna number do na",
+        "whatsapp pe baat karte hain",
+        "व्हाट्सएप पर बात करो",
+        "तुम्हारे पास टेलीग्राम है?",
+    ],
+    "id": ["minta nomor wa kamu dong", "add telegram aku ya", "punya wa nggak?", "WA?"],
+    "vi": ["kết bạn zalo nha", "cho em xin số điện thoại", "anh có zalo không?"],
+    "th": ["แอดไลน์มาหน่อย", "ขอเบอร์หน่อย", "มีไลน์ไหม", "ไลน์?"],
+    "ja": ["LINE交換しよ", "電話番号教えて", "ラインやってる？", "インスタ教えて"],
+    "zh": ["加我微信", "你微信号多少", "有微信吗", "加我vx", "你手机号多少", "微信号：lxy_97"],
+    "ko": ["카톡 아이디 알려줘", "번호 좀 알려줘", "카톡 하세요?", "카톡?", "라인 아이디 알려줘"],
+    "tl": ["anong number mo?", "add mo ko sa fb", "chat tayo sa messenger", "may viber ka?"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, text) for lang, texts in CONTACTS.items() for text in texts]
+)
+def test_contact_requests_are_found_in_their_language(language, text):
+    assert _contacts(text, [language]), text
+    assert _contacts(text, None), text  # and when every language is read
+
+
+NOT_CONTACTS = {
+    "en": [
+        "what's your favorite number?",
+        "what's your number one priority",
+        "the green app store link is broken lol",
+        "I saw a blue bird today",
+        "my room number is 12",
+    ],
+    "es": ["¿cuál es tu número favorito?", "el telegrama llegó tarde", "mi whatsapp no funciona"],
+    "pt": ["o zap está sem sinal", "qual é o seu número da sorte?"],
+    "fr": ["quel est ton numéro préféré ?", "whatsapp est en panne"],
+    "de": ["WhatsApp ist heute langsam", "komm auf die Party"],
+    "it": ["whatsapp non funziona oggi", "ti passo il sale"],
+    "nl": ["whatsapp doet raar vandaag", "wat is je huisnummer?"],
+    "pl": ["whatsapp dziś nie działa", "jaki masz rozmiar?"],
+    "ru": ["телеграм сегодня тормозит", "какой номер квартиры?", "у тебя есть кот?"],
+    "uk": ["вайбер сьогодні глючить", "який номер квартири?", "у тебе є фіолетовий светр?"],
+    "tr": ["whatsapp bugün çalışmıyor", "numara kaç beden?"],
+    "ar": ["الواتس خربان اليوم", "سنابي مقفول"],
+    "hi": ["व्हाट्सएप आज नहीं चल रहा", "whatsapp aaj nahi chal raha"],
+    "id": ["wa lagi error nih", "nomor sepatu kamu berapa"],
+    "vi": ["zalo hôm nay bị lỗi", "số nhà anh là bao nhiêu"],
+    "th": ["ไลน์ล่มอีกแล้ว"],
+    "ja": ["LINEが重い", "番号が違います"],
+    "zh": ["微信又卡了", "房间号码是多少"],
+    "ko": ["카톡이 안 돼", "방 번호가 뭐야?"],
+    "tl": ["sira ang messenger ngayon", "ano ang number ng kwarto?"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [(lang, text) for lang, texts in NOT_CONTACTS.items() for text in texts],
+)
+def test_talk_about_apps_and_numbers_is_no_contact_request(language, text):
+    assert _contacts(text, [language]) == []
+    assert _contacts(text, None) == []  # not even when every language is read
+
+
+def test_a_languages_own_slang_is_read_only_in_that_language():
+    assert _contacts("me chama no zap", ["pt"])
+    assert _contacts("me chama no zap", ["de"]) == []
+    assert _contacts("добавь меня в телеге", ["ru"])
+    assert _contacts("добавь меня в телеге", ["es"]) == []
+
+
+def test_a_weak_name_alone_asks_only_where_it_is_the_apps_name():
+    """ "line?" is no question about an app in English; in Japanese or Thai chat it is."""
+    assert _contacts("line?", ["en"]) == []
+    assert _contacts("line?", ["ja"]) == ["line contact request"]
+
+
+def test_the_platform_is_named_by_its_canonical_name():
+    assert _contacts("добавь меня в телеге", ["ru"]) == ["telegram contact request"]
+    assert _contacts("加我微信", ["zh"]) == ["wechat contact request"]
+    assert _contacts("微信号：lxy_97", ["zh"]) == ["wechat handle"]
+
+
+def test_a_disguised_link_is_a_messenger_handle():
+    text = "find me at t[.]me/jules_b"
+    [(start, end, _, evidence)] = find_handles(normalize_views(text)[2], ["en"])
+    assert text[start:end] == "t[.]me/jules_b"
+    assert evidence == "telegram link, dot disguised"

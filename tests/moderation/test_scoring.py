@@ -2,7 +2,13 @@
 
 import pytest
 
-from moderation.scoring import ScoringUnavailable, parse_score, score_text
+from moderation.scoring import (
+    CATEGORIES,
+    SYSTEM,
+    ScoringUnavailable,
+    parse_score,
+    score_text,
+)
 from tests.support.llm_server import Fault
 from translation.engine import CallContext
 from translation.models import ProviderCall
@@ -23,6 +29,32 @@ CONTEXT = CallContext(user_id=1, message_id=2, purpose="score")
 )
 def test_scores_are_parsed_defensively(output, expected):
     assert parse_score(output) == expected
+
+
+def test_the_prompt_asks_for_one_category_of_a_known_list():
+    assert '"category"' in SYSTEM
+    for category in CATEGORIES:
+        assert f"- {category}: " in SYSTEM
+
+
+@pytest.mark.parametrize(
+    ("category", "script"),
+    [
+        ("wrong_number", "wrong number"),
+        ("investment", "investment"),
+        ("advance_fee", "customs"),
+        ("emergency", "hospital bills"),
+        ("impersonation", "oil-rig"),
+    ],
+)
+def test_the_prompt_names_the_scam_scripts_the_risk_signals_look_for(category, script):
+    line = next(line for line in SYSTEM.splitlines() if line.startswith(f"- {category}: "))
+    assert script in line
+
+
+def test_a_script_category_is_kept_from_the_answer():
+    answer = '{"score": 8, "category": "advance_fee", "reason": "customs fee for a parcel"}'
+    assert parse_score(answer) == (8.0, "advance_fee", "customs fee for a parcel")
 
 
 @pytest.mark.parametrize(

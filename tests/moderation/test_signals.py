@@ -1,11 +1,11 @@
-"""Risk signals say when a scam score is worth paying for, in six languages."""
+"""Risk signals say when a scam score is worth paying for, in every language."""
 
 import dataclasses
 
 import pytest
 
 from moderation.detectors import Finding, scan
-from moderation.signals import RiskSignals, risk_signals
+from moderation.signals import RiskSignals, risk_signals, risky_terms
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,81 @@ def test_ordinary_chat_is_not_worth_scoring(text):
 def test_signals_are_immutable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         risk_signals("ok", []).mixed_script = True  # type: ignore[misc]
+
+
+SCRIPTS = {
+    "en": [
+        ("hi, is this Mark? sorry, wrong number", "wrong number"),
+        ("my uncle is an analyst, he gets insider tips", "investment"),
+        ("your parcel is held at customs", "customs fee"),
+        ("my daughter is in the hospital", "hospital bills"),
+        ("I work on an oil rig in the North Sea", "oil rig"),
+    ],
+    "es": [
+        ("perdón, número equivocado", "wrong number"),
+        ("soy médico militar", "military deployment"),
+    ],
+    "pt": [
+        ("desculpa, número errado", "wrong number"),
+        ("meu filho está internado", "hospital bills"),
+    ],
+    "fr": [
+        ("désolée, mauvais numéro", "wrong number"),
+        ("ton colis est bloqué à la douane", "customs fee"),
+    ],
+    "de": [
+        ("sorry, falsche Nummer", "wrong number"),
+        ("ich arbeite auf einer Bohrinsel", "oil rig"),
+    ],
+    "it": [
+        ("scusa, numero sbagliato", "wrong number"),
+        ("il pacco è fermo in dogana", "customs fee"),
+    ],
+    "nl": [("sorry, verkeerd nummer", "wrong number"), ("ik werk op een booreiland", "oil rig")],
+    "pl": [
+        ("przepraszam, pomyłka", "wrong number"),
+        ("jestem lekarzem wojskowym", "military deployment"),
+    ],
+    "ru": [
+        ("ой, ошиблась номером", "wrong number"),
+        ("посылка застряла на таможне", "customs fee"),
+    ],
+    "uk": [("вибачте, помилилася номером", "wrong number"), ("мама в лікарні", "hospital bills")],
+    "tr": [("pardon, yanlış numara", "wrong number"), ("paket gümrükte kaldı", "customs fee")],
+    "ar": [("آسفة رقم غلط", "wrong number"), ("انا طبيب عسكري", "military deployment")],
+    "hi": [("सॉरी, ग़लत नंबर", "wrong number"), ("sorry galat number", "wrong number")],
+    "id": [("maaf salah nomor", "wrong number"), ("paketnya ketahan di bea cukai", "customs fee")],
+    "vi": [("xin lỗi em nhắn nhầm số", "wrong number"), ("mẹ em đang nằm viện", "hospital bills")],
+    "th": [("ขอโทษค่ะ ส่งผิดเบอร์", "wrong number"), ("ผมเป็นแพทย์ทหาร", "military deployment")],
+    "ja": [("番号間違えました", "wrong number"), ("僕は軍医です", "military deployment")],
+    "zh": [("不好意思发错人了", "wrong number"), ("包裹被海关扣了", "customs fee")],
+    "ko": [("번호 잘못 보냈어요", "wrong number"), ("엄마가 입원했어", "hospital bills")],
+    "tl": [("sorry wrong send", "wrong number"), ("na-ospital si mama", "hospital bills")],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "term"),
+    [(lang, text, term) for lang, cases in SCRIPTS.items() for text, term in cases],
+)
+def test_scam_scripts_are_risky_in_every_language(language, text, term):
+    assert term in risky_terms(text, [language])
+    assert term in risky_terms(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis prêt, on y va",  # "prêt" is also "ready", not only "loan"
+        "the hospital is near my place",
+        "I love my job at the bank",
+        "ok see you at 7",
+    ],
+)
+def test_ordinary_talk_has_no_risky_terms(text):
+    assert risky_terms(text) == ()
+
+
+def test_risky_terms_are_read_in_the_given_languages():
+    assert risky_terms("посылка застряла на таможне", ["ru"]) == ("customs fee",)
+    assert risky_terms("посылка застряла на таможне", ["es"]) == ()

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translation.lexicon import LANGUAGES, ROWS
+from translation.lexicon import (
+    LANGUAGES,
+    LEXICON_DIR,
+    ROWS,
+    TranslationLexiconError,
+    load_lexicon,
+)
 from translation.offline import SUPPORTED, _tokenize, offline_translate
 
 OTHERS = [lang for lang in LANGUAGES if lang != "en"]
@@ -186,3 +192,56 @@ def test_tokenizing_loses_nothing(text: str) -> None:
     tokens, kinds = _tokenize(text)
     assert "".join(tokens) == text
     assert len(tokens) == len(kinds)
+
+
+# --- the vocabulary is data ------------------------------------------------------------------
+
+
+def test_the_vocabulary_is_read_from_one_file_per_language():
+    assert {path.stem for path in LEXICON_DIR.glob("*.toml")} == set(LANGUAGES)
+    assert LANGUAGES[0] == "en"  # the pivot: every row starts with its English form
+
+
+@pytest.fixture
+def lexicon_copy(tmp_path):
+    for path in LEXICON_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def _replace(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_copy_of_the_vocabulary_loads(lexicon_copy):
+    languages, rows, _, _ = load_lexicon(lexicon_copy)
+    assert languages == LANGUAGES and rows == ROWS
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("es.toml", '"hello" = "hola"\n', "", "es.toml: forms.hello: missing"),
+        (
+            "es.toml",
+            '"hello" = "hola"',
+            '"hello" = "hola"\n"hullo" = "hola"',
+            "forms.hullo: no such meaning",
+        ),
+        ("fr.toml", '"l\'" = "the"', '"l" = "the"', "elisions.l: malformed"),
+        ("de.toml", 'language = "de"', 'language = "deu"', "de.toml: language: must be 'de'"),
+        ("it.toml", "[extra]", '[extra]\n"ciaooo" = "howdy"', "extra.ciaooo: no meaning 'howdy'"),
+        ("pt.toml", "[forms]", "[forms]\n[forms.x]", "forms.x: must be a non-empty string"),
+        ("en.toml", '    "hi",\n', '    "hi",\n    "hi",\n', "meanings: listed twice: ['hi']"),
+    ],
+)
+def test_a_broken_vocabulary_is_refused_naming_the_file_and_key(
+    lexicon_copy, file, old, new, message
+):
+    _replace(lexicon_copy / file, old, new)
+    with pytest.raises(TranslationLexiconError) as error:
+        load_lexicon(lexicon_copy)
+    assert str(error.value).startswith("translation/lexicons/")
+    assert message in str(error.value)
