@@ -104,3 +104,13 @@ def moderators_group(db):
         ]
     )
     return group
+
+
+@pytest.fixture
+def moderator(make_user, moderators_group):
+    """A staff member in the Moderators group, as the admin expects one."""
+    user = make_user(username="mod")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(moderators_group)
+    return user

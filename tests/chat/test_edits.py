@@ -212,15 +212,6 @@ async def test_an_edit_whose_job_was_lost_is_checked_by_the_sweep(pair):
     await close(a, b)
 
 
-@pytest.fixture
-def moderator(make_user, moderators_group):
-    user = make_user(username="mod")
-    user.is_staff = True
-    user.save()
-    user.groups.add(moderators_group)
-    return user
-
-
 async def _held_edit(a, b, conversation, settings) -> tuple[int, ModerationCase]:
     """A message already under review (a flagged e-mail address), edited into text the
     policy holds: two cases for one message."""

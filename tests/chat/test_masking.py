@@ -38,15 +38,6 @@ def pair(make_user, make_conversation):
     return alice, bruno, make_conversation(alice, bruno, translate_for=[bruno])
 
 
-@pytest.fixture
-def moderator(make_user, moderators_group):
-    user = make_user(username="mod")
-    user.is_staff = True
-    user.save()
-    user.groups.add(moderators_group)
-    return user
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_a_number_in_the_first_messages_arrives_hidden_in_every_language(pair):

@@ -35,15 +35,6 @@ _client_ids = itertools.count(1)
 
 
 @pytest.fixture
-def moderator(make_user, moderators_group):
-    user = make_user(username="mod")
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.groups.add(moderators_group)
-    return user
-
-
-@pytest.fixture
 def mod_client(client, moderator):
     client.force_login(moderator)
     return client

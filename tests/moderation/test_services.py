@@ -34,15 +34,6 @@ def pair(make_user, make_conversation):
     return alice, bruno, make_conversation(alice, bruno)
 
 
-@pytest.fixture
-def moderator(make_user, moderators_group):
-    user = make_user(username="mod")
-    user.is_staff = True
-    user.save()
-    user.groups.add(moderators_group)
-    return user
-
-
 def submit(user, conversation, client_id, text) -> Message:
     message, _ = check_message_submit(
         user=user, conversation_id=conversation.pk, client_id=client_id, text=text
