@@ -9,7 +9,8 @@ from moderation.lexicon import LexiconError, load_lexicons
 LEXICON_READERS = (
     "moderation.payments",
     "moderation.handles",
-    "moderation.mail_names",
+    "moderation.emails",
+    "moderation.spelled_numbers",
     "moderation.signals",
 )
 

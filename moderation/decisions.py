@@ -71,13 +71,17 @@ def text_verdict(
     previous: Sequence[str] = (),
     region: str | None,
     regions: Sequence[str] = (),
+    languages: Sequence[str] | None = None,
     mask_contacts: bool = False,
 ) -> Verdict:
     """Deterministic verdict on one text, read together with the sender's previous ones;
-    phone numbers without a country code in `region`, then `regions` (see detectors.scan).
+    phone numbers without a country code in `region`, then `regions`, and the cue words of
+    `languages` (see detectors.scan).
     With `mask_contacts` (a conversation's first messages), contact details are masked rather
     than flagged, unless the settings' table says otherwise for a kind."""
-    findings = scan_with_context(text, previous, region=region, regions=regions)
+    findings = scan_with_context(
+        text, previous, region=region, regions=regions, languages=languages
+    )
     actions = {**MASK_CONTACTS, **(settings.MODERATION_ACTIONS or {})} if mask_contacts else None
     return decide(findings, actions=actions or settings.MODERATION_ACTIONS or None)
 
@@ -89,13 +93,15 @@ def final_decision(
     text: str,
     first_messages: bool,
     context: CallContext,
+    languages: Sequence[str] | None = None,
     sample: Callable[[], float] = random.random,
 ) -> Decision:
-    """Apply the LLM score bands and strict mode to a deterministic verdict."""
+    """Apply the LLM score bands and strict mode to a deterministic verdict; the risk
+    vocabulary that makes a score worth asking for is read in `languages` (None: all)."""
     action, reason = verdict.action, verdict.reason
     score = None
     failed = False
-    signals = risk_signals(text, verdict.findings)
+    signals = risk_signals(text, verdict.findings, languages=languages)
     worth_it = (
         signals.worth_scoring or first_messages or sample() < settings.MODERATION_SCORE_SAMPLE_RATE
     )

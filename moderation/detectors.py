@@ -9,9 +9,11 @@ split across several messages is caught in the one that completes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from moderation import lexicon as lexicons
+from moderation.emails import find_emails, spelled_links
 from moderation.handles import find_handles
 from moderation.links import MEDIA, find_links
 from moderation.normalization import Normalized, mixed_script_words, normalize, normalize_views
@@ -72,23 +74,32 @@ class Finding:
         }
 
 
-def scan(text: str, *, region: str | None = None, regions: Sequence[str] = ()) -> list[Finding]:
+def scan(
+    text: str,
+    *,
+    region: str | None = None,
+    regions: Sequence[str] = (),
+    languages: Iterable[str] | None = None,
+) -> list[Finding]:
     """Run every detector over ``text`` and return the findings sorted by start.
 
     ``region`` is an ISO 3166 alpha-2 hint (the sender's country) and ``regions`` further ones
     in order (those of the conversation's languages, see ``numbers.language_regions``): they
     let phone numbers written without a country code be recognised. Unknown ones are ignored.
+    ``languages`` are those the message may be in (its detected language and the sender's):
+    the cue words of their lexicons are read, with English's; None reads every lexicon.
     """
+    active = lexicons.resolve_languages(languages)
     exact, folded, words = normalize_views(text)
     findings = [
         *_payment_identifiers(exact),
         *_found("bic", find_bics(exact.text), exact),
-        *_found("phone", find_phones(exact, phone_regions(region, regions))),
-        *_found("payment_request", find_payment_requests(words)),
-        *_emails(folded),
+        *_found("phone", find_phones(exact, phone_regions(region, regions), active)),
+        *_found("payment_request", find_payment_requests(words, active, original=text)),
+        *_found("email", find_emails(folded, active)),
         *_urls(folded, text),
-        *_spelled_urls(folded, text),
-        *_found("messenger_handle", find_handles(words)),
+        *_spelled_urls(folded, text, active),
+        *_found("messenger_handle", find_handles(words, active)),
         *(
             Finding("mixed_script", start, end, 0.7, "word mixes Latin with Cyrillic or Greek")
             for start, end in mixed_script_words(text)
@@ -103,6 +114,7 @@ def scan_with_context(
     *,
     region: str | None = None,
     regions: Sequence[str] = (),
+    languages: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Scan ``text`` together with the sender's ``previous`` messages (oldest first).
 
@@ -110,19 +122,29 @@ def scan_with_context(
     earlier message and end in this one (a phone number or "add me on" + "telegram" sent in
     pieces, with or without other messages in between), clipped to the new text and marked
     "across messages" in their evidence. Every message given is read: the caller chooses
-    the window (the MODERATION_CONTEXT_* settings).
+    the window (the MODERATION_CONTEXT_* settings). The hints are :func:`scan`'s.
     """
-    own = scan(text, region=region, regions=regions)
+    if languages is not None:
+        languages = lexicons.resolve_languages(languages)  # once, for every scan below
+    own = scan(text, region=region, regions=regions, languages=languages)
     if not text or not previous:
         return own
     # Only a match that straddles the boundary is new here, and no identifier or phrase is
     # longer than the context window: the head of the new text is all that needs reading.
     head = text[:_CONTEXT_CHARS]
-    across = _across(_recent_text(previous), head, scan, region, regions)
+    hints = _Hints(region, tuple(regions), languages)
+    across = _across(_recent_text(previous), head, scan, hints)
     pieces = _pieces(previous, head)
     if pieces:
-        across += _across(pieces, head, _identifiers, region, regions)
+        across += _across(pieces, head, _identifiers, hints)
     return _resolve_overlaps(own + across) if across else own
+
+
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    region: str | None
+    regions: tuple[str, ...]
+    languages: tuple[str, ...] | None
 
 
 def _recent_text(previous: Sequence[str]) -> list[str]:
@@ -176,11 +198,7 @@ def _is_piece(message: str) -> bool:
 
 
 def _across(
-    earlier: list[str],
-    head: str,
-    detect: Callable[..., list[Finding]],
-    region: str | None,
-    regions: Sequence[str],
+    earlier: list[str], head: str, detect: Callable[..., list[Finding]], hints: _Hints
 ) -> list[Finding]:
     """What ``detect`` finds in the earlier texts and ``head`` read as one, straddling into the
     head; spans clipped to the head."""
@@ -190,19 +208,23 @@ def _across(
     # ends any right-to-left override, as each message is its own paragraph on screen.
     joined = _PARAGRAPH.join([*earlier, head])
     offset = len(joined) - len(head)
+    found = detect(joined, region=hints.region, regions=hints.regions, languages=hints.languages)
     return [
         Finding(f.kind, 0, f.end - offset, f.confidence, f.evidence + _ACROSS)
-        for f in detect(joined, region=region, regions=regions)
+        for f in found
         if f.start < offset < f.end
     ]
 
 
-def _identifiers(text: str, *, region: str | None, regions: Sequence[str]) -> list[Finding]:
+def _identifiers(
+    text: str, *, region: str | None, regions: Sequence[str], languages: Iterable[str] | None
+) -> list[Finding]:
     """Checksummed wallets and IBANs, and phone numbers valid in a numbering plan."""
+    del languages  # identifiers are read the same in every language
     exact = normalize(text, lower=False, join_spaced=False)
     findings = [
         *_payment_identifiers(exact),
-        *_found("phone", find_phones(exact, phone_regions(region, regions))),
+        *_found("phone", find_phones(exact, phone_regions(region, regions), ())),
     ]
     return [f for f in findings if f.confidence >= _VALIDATED]
 
@@ -226,84 +248,15 @@ def _payment_identifiers(view: Normalized) -> Iterator[Finding]:
         yield Finding(kind, *view.to_original(start, end), confidence, evidence)
 
 
-_LOCAL = r"[a-z0-9](?:[a-z0-9._%+\-]{0,63})"
-_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
-_PLAIN_EMAIL = re.compile(rf"(?<![\w.%+\-]){_LOCAL}@(?:{_LABEL}\.)+[a-z]{{2,24}}(?![\w\-]|\.\w)")
-# "name at gmail dot com", "name(at)gmail(dot)com", "name [at] gmail [dot] com", and the
-# words for "@" and "." in Spanish, French, German, Italian and Portuguese.
-_AT_WORDS = ("at", "arroba", "arobase", "chez", "chiocciola", "klammeraffe")
-_AT_WORD = rf"(?:{'|'.join(_AT_WORDS)})"
-_DOT_WORDS = ("dot", "punto", "ponto", "point", "punkt")
-_DOT_WORD = rf"(?:{'|'.join(_DOT_WORDS)})"
-_SPELLING_WORDS = frozenset(_AT_WORDS + _DOT_WORDS)
-_ASCII_WORD = re.compile(r"[a-z]+")
-_AT_SEP = rf"\s*[(\[{{<]\s*(?:@|{_AT_WORD})\s*[)\]}}>]\s*|\s*@\s*|\s+{_AT_WORD}\s+"
-_DOT_SEP = rf"\s*[(\[{{<]\s*(?:\.|{_DOT_WORD})\s*[)\]}}>]\s*|\s+{_DOT_WORD}\s+|\s?\.\s?"
-_OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.%+\-])(?P<local>{_LOCAL})(?P<at>{_AT_SEP})"
-    rf"(?P<domain>{_LABEL}(?:(?:{_DOT_SEP}){_LABEL})*)(?P<dot>{_DOT_SEP})"
-    r"(?P<tld>[a-z]{2,24})(?![\w\-]|\.\w)"
-)
-# With a bare " at " and plain dots, only well-known mail domains count: "be at home.later".
-_MAIL_PROVIDERS = frozenset(
-    ("gmail", "googlemail", "hotmail", "outlook", "live", "msn", "yahoo", "ymail", "icloud")
-    + ("me", "mac", "aol", "proton", "protonmail", "pm", "gmx", "web", "mail", "yandex", "qq")
-    + ("163", "126", "zoho", "tutanota", "orange", "free", "wanadoo", "libero", "t-online")
-    + ("uol", "bol", "terra")
-)
-_TLD_WORDS = r"com|net|org|info|biz|io|co|me|uk|de|fr|es|it|pt|br|mx|ru|nl|be|ch|at|pl|ca|au|in|eu"
-_KNOWN_TLD = re.compile(rf"(?:{_TLD_WORDS})")
-_DOT_WORD_RE = re.compile(rf"[(\[{{<]|\b{_DOT_WORD}\b")
-
-
-def _spells_symbols(text: str) -> bool:
-    """Whether ``text`` has a word read out for "@" or "." ("at", "dot", "arroba"...)."""
-    return not _SPELLING_WORDS.isdisjoint(_ASCII_WORD.findall(text))
-
-
-def _emails(view: Normalized) -> Iterator[Finding]:
-    if "@" not in view.text and not _spells_symbols(view.text):
-        return  # no "@" and no word for it: the usual case, skipped cheaply
-    for match in _PLAIN_EMAIL.finditer(view.text):
-        start, end = view.to_original(match.start(), match.end())
-        yield Finding("email", start, end, 0.95, "e-mail address")
-    for match in _OBFUSCATED_EMAIL.finditer(view.text):
-        if _PLAIN_EMAIL.fullmatch(match.group()):
-            continue  # reported above
-        at, dot, domain = match.group("at"), match.group("dot"), match.group("domain")
-        if at.strip() in _AT_WORDS:
-            # A bare word "at" is everyday English: demand a known TLD, and with plain dots
-            # also a known mail provider ("be at home.later" is no address).
-            if not _KNOWN_TLD.fullmatch(match.group("tld")):
-                continue
-            dotted_plainly = dot.strip() == "." and _DOT_WORD_RE.search(domain) is None
-            if dotted_plainly and re.split(r"\W+", domain, maxsplit=1)[0] not in _MAIL_PROVIDERS:
-                continue
-        start, end = view.to_original(match.start(), match.end())
-        yield Finding("email", start, end, 0.85, "obfuscated e-mail address")
-
-
-# "t dot me slash julie", "insta punto com barra julie": links read out in words.
-_SPELLED_DOT = re.compile(
-    rf"(?<=[a-z0-9])\s*(?:[(\[{{<]\s*{_DOT_WORD}\s*[)\]}}>]|\s{_DOT_WORD}\s)\s*(?=[a-z0-9])"
-)
-_SPELLED_SLASH = re.compile(r"(?<=[a-z0-9])\s+(?:slash|barra|schragstrich|barre)\s+(?=[a-z0-9@])")
-
-
 def _urls(view: Normalized, text: str, *, spelled: bool = False) -> Iterator[Finding]:
     for kind, start, end, confidence, evidence in find_links(view, text, spelled=spelled):
         yield Finding(kind, start, end, confidence, evidence)
 
 
-def _spelled_urls(view: Normalized, text: str) -> Iterator[Finding]:
-    if not _spells_symbols(view.text):
-        return
-    edits = [(m.start(), m.end(), ".") for m in _SPELLED_DOT.finditer(view.text)]
-    if not edits:
-        return
-    edits += [(m.start(), m.end(), "/") for m in _SPELLED_SLASH.finditer(view.text)]
-    edits.sort()
-    yield from _urls(view.replace_spans(edits), text, spelled=True)
+def _spelled_urls(view: Normalized, text: str, languages: tuple[str, ...]) -> Iterator[Finding]:
+    spelled = spelled_links(view, languages)
+    if spelled is not None:
+        yield from _urls(spelled, text, spelled=True)
 
 
 # A finding inside or across one of these kinds is part of that thing, not a separate one:

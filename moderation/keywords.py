@@ -29,6 +29,7 @@ __all__ = [
     "leading_words",
     "required_words",
     "scopes",
+    "trie_source",
     "weight",
 ]
 
@@ -220,7 +221,7 @@ def _leading(items: list) -> set[str] | None:
     return None
 
 
-def _trie_source(words: Iterable[str]) -> str:
+def trie_source(words: Iterable[str]) -> str:
     """A regex matching any of ``words``, factored by common prefixes (fast in ``re``)."""
     trie: dict = {}
     for word in words:
@@ -273,7 +274,7 @@ class Gate:
         }
         # The longest keyword at the start of a word (the trie is greedy): "bitcoins" wins over
         # "bitcoin"; its tags include the shorter ones'.
-        self._word_pattern = re.compile(rf"(?<![{_WORDY}])" + _trie_source(self._words))
+        self._word_pattern = re.compile(rf"(?<![{_WORDY}])" + trie_source(self._words))
         self._whole = frozenset(
             word for word in wordy if weight(word) <= 2 and all(map(_WORDY_CHAR.match, word))
         )
@@ -281,7 +282,7 @@ class Gate:
             word: frozenset().union(*(other.get(word[:end], ()) for end in range(1, len(word) + 1)))
             for word in other
         }
-        self._other_pattern = re.compile(_trie_source(self._other)) if other else None
+        self._other_pattern = re.compile(trie_source(self._other)) if other else None
         firsts = sorted({word[0] for word in other})
         self._other_chars = (
             re.compile("[" + "".join(re.escape(char) for char in firsts) + "]") if firsts else None

@@ -58,6 +58,7 @@ __all__ = [
     "load_lexicons",
     "platform_aliases",
     "resolve_languages",
+    "spelled_slashes",
     "spelled_symbols",
 ]
 
@@ -247,3 +248,12 @@ def spelled_symbols(
         at.update(lexicon(code).contact["at"])
         dot.update(lexicon(code).contact["dot"])
     return frozenset(at), frozenset(dot)
+
+
+def spelled_slashes(languages: Iterable[str] | None = None) -> frozenset[str]:
+    """The words read out for "/" in the given languages (all when None)."""
+    return frozenset(
+        word
+        for code in resolve_languages(languages)
+        for word in lexicon(code).contact.get("slash", ())
+    )

@@ -155,6 +155,7 @@ _CONTACT_LISTS = {
     "suffixes": False,
     "at": True,
     "dot": True,
+    "slash": False,
 }
 _CONTACT_TABLES = ("platforms", "weak_platforms", "nicknames")
 _COMMON_PAYMENT = {

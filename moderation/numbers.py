@@ -16,35 +16,9 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 from moderation.normalization import Normalized
 from moderation.other_numbers import other_number
+from moderation.spelled_numbers import spelled_runs
 
 __all__ = ["find_phones", "language_regions", "phone_region", "phone_regions", "spell_digits"]
-
-# Digit words in English, Spanish, French, German, Italian and Portuguese, accents folded
-# away as the normalizer does. "oh" and "o" are how English speakers read a zero aloud.
-_DIGIT_WORDS: dict[str, str] = {
-    **dict.fromkeys(("zero", "oh", "o", "cero", "null", "nul"), "0"),
-    **dict.fromkeys(("one", "uno", "una", "un", "une", "eins", "ein", "um", "uma"), "1"),
-    **dict.fromkeys(("two", "dos", "deux", "zwei", "zwo", "due", "dois", "duas"), "2"),
-    **dict.fromkeys(("three", "tres", "trois", "drei", "tre"), "3"),
-    **dict.fromkeys(("four", "cuatro", "quatre", "vier", "quattro", "quatro"), "4"),
-    **dict.fromkeys(("five", "cinco", "cinq", "funf", "fuenf", "cinque"), "5"),
-    **dict.fromkeys(("six", "seis", "sechs", "sei"), "6"),
-    **dict.fromkeys(("seven", "siete", "sept", "sieben", "sette", "sete"), "7"),
-    **dict.fromkeys(("eight", "ocho", "huit", "acht", "otto", "oito"), "8"),
-    **dict.fromkeys(("nine", "nueve", "neuf", "neun", "nove"), "9"),
-}
-# "double five" = 55 (English, French and German speakers read numbers this way).
-_REPEATS = {"double": 2, "doble": 2, "doppel": 2, "doppio": 2, "triple": 3, "tripple": 3}
-_WORD_ALTS = "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True))
-# A token of a spelled number: digits, a digit word (or several glued: "fivefive"), or a
-# repeat word; tokens are separated by blanks and light punctuation.
-_TOKEN = rf"(?:\d+|(?:double|doble|doppel|doppio|tripple|triple)|(?:{_WORD_ALTS})+)"
-_SPELLED_RUN = re.compile(rf"(?<!\w){_TOKEN}(?:[\s,.\-/]{{1,3}}{_TOKEN})+(?!\w)")
-_SPELLED_PIECE = re.compile(rf"\d+|double|doble|doppel|doppio|tripple|triple|{_WORD_ALTS}")
-# A spelled number counts when it has at least this many digits and this many words:
-# "one or two" or "tres o cuatro" is talk, eleven digits read out one by one is a number.
-_MIN_SPELLED_DIGITS = 7
-_MIN_DIGIT_WORDS = 3
 
 # Digits with light separators; 10-15 of them are the shape of a national number written
 # without a country code, and spam glues them to words ("call09050000327", "08704439680Ts&Cs").
@@ -90,7 +64,6 @@ _SHORT_CODE = re.compile(
     r"(?P<code>\d{4,6})(?!\d|[.,:]\d)"
 )
 _DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"[a-z]+")
 # Fewer digits than this are a code or an extension, not a number worth the matcher's time;
 # most messages stop here.
 _MIN_PHONE_DIGITS = 6
@@ -176,50 +149,26 @@ def phone_regions(region: str | None, regions: Iterable[str | None] = ()) -> tup
     return tuple(known[:_MAX_REGIONS])
 
 
-def _spelled_digits(run: str) -> tuple[str, int]:
-    """Digits a spelled run stands for, and how many digit words it used."""
-    digits: list[str] = []
-    words = 0
-    repeat = 1
-    for piece in _SPELLED_PIECE.findall(run):
-        if piece in _REPEATS:
-            repeat = _REPEATS[piece]
-            continue
-        if piece.isdigit():
-            digits.append(piece * repeat if len(piece) == 1 else piece)
-        else:
-            words += 1
-            digits.append(_DIGIT_WORDS[piece] * repeat)
-        repeat = 1
-    return "".join(digits), words
-
-
-def _spelled_runs(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, digits)`` for each run of ``text`` that reads a number out in words."""
+def _lowered(text: str) -> str:
+    """``text`` in lower case, char for char (the few letters that lower to two stay)."""
     lowered = text.lower()
-    words = _WORD.findall(lowered)
-    if sum(1 for word in words if word in _DIGIT_WORDS) < _MIN_DIGIT_WORDS:
-        return []
-    runs = []
-    for match in _SPELLED_RUN.finditer(lowered):
-        digits, words = _spelled_digits(match.group())
-        if words >= _MIN_DIGIT_WORDS and len(digits) >= _MIN_SPELLED_DIGITS:
-            runs.append((match.start(), match.end(), digits))
-    return runs
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def spell_digits(view: Normalized) -> Normalized:
+def spell_digits(view: Normalized, languages: Iterable[str] | None = None) -> Normalized:
     """The view with numbers read out in words turned into digits.
 
     "zero seven nine one one, one two three four five six" → "07911123456", mapped back to
     the words. Runs with too few digits or words stay as they are, so prose is untouched.
     """
-    runs = _spelled_runs(view.text)
+    runs = spelled_runs(_lowered(view.text), languages)
     return view.replace_spans(runs) if runs else view
 
 
 def find_phones(
-    view: Normalized, regions: Sequence[str] = ()
+    view: Normalized, regions: Sequence[str] = (), languages: Iterable[str] | None = None
 ) -> Iterator[tuple[int, int, float, str]]:
     """Yield phone numbers as ``(start, end, confidence, evidence)`` in the ORIGINAL text.
 
@@ -239,7 +188,7 @@ def find_phones(
             yield *view.to_original(*match.span("code")), 0.6, "premium-rate short code"
     # Nobody reads seven or more digits out one by one except to pass on a number: the run
     # itself is the finding, whether or not it validates for the region.
-    for start, end, digits in _spelled_runs(view.text):
+    for start, end, digits in spelled_runs(_lowered(view.text), languages):
         yield *view.to_original(start, end), 0.8, f"number spelled out in words ({digits})"
 
 

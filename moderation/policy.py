@@ -6,11 +6,12 @@ settings) to ``decide`` without touching code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from moderation.detectors import Finding, scan, scan_with_context
+from moderation.numbers import language_regions
 
 __all__ = [
     "ACTIONS",
@@ -110,12 +111,31 @@ def decide(findings: Sequence[Finding], *, actions: Mapping[str, str] | None = N
     return Verdict(deciding_action, REASONS.get(deciding.kind, deciding.kind), tuple(findings))
 
 
-def check_text(text: str, *, region: str | None = None) -> Verdict:
-    """Scan ``text`` with every detector and decide; ``region`` hints at phone number format."""
-    return decide(scan(text, region=region))
+def check_text(
+    text: str, *, region: str | None = None, languages: Iterable[str] | None = None
+) -> Verdict:
+    """Scan ``text`` with every detector and decide.
+
+    ``region`` (the sender's country) hints at phone number format; ``languages`` are those
+    the message may be in: their cue words are read (with English's; None: every language)
+    and their usual regions read numbers written without a country code after ``region``.
+    """
+    languages = tuple(languages) if languages is not None else None
+    regions = language_regions(languages or ())
+    return decide(scan(text, region=region, regions=regions, languages=languages))
 
 
-def check_with_context(text: str, previous: Sequence[str], *, region: str | None = None) -> Verdict:
+def check_with_context(
+    text: str,
+    previous: Sequence[str],
+    *,
+    region: str | None = None,
+    languages: Iterable[str] | None = None,
+) -> Verdict:
     """Like :func:`check_text`, reading ``text`` with the sender's previous messages so that
     a number or handle sent in pieces is caught in the message that completes it."""
-    return decide(scan_with_context(text, previous, region=region))
+    languages = tuple(languages) if languages is not None else None
+    regions = language_regions(languages or ())
+    return decide(
+        scan_with_context(text, previous, region=region, regions=regions, languages=languages)
+    )

@@ -29,12 +29,18 @@ class Translation:
     cost_usd: Decimal = Decimal(0)
 
 
-def source_language_of(text: str, *, fallback: str) -> str:
-    """The language `text` is written in, or `fallback` when the text cannot tell. A text in
-    a script none of the supported languages uses is named by its script's language."""
+def detected_language_of(text: str) -> str:
+    """The language `text` is written in, or "" when the text cannot tell (too short, or a
+    language outside the supported ones in their script). A text in a script none of the
+    supported languages uses is named by its script's language."""
     supported = settings.SUPPORTED_LANGUAGES
     found = detect_language(text, supported=supported, fallback="")
-    return found or foreign_script_language(text, supported=supported) or fallback
+    return found or foreign_script_language(text, supported=supported) or ""
+
+
+def source_language_of(text: str, *, fallback: str) -> str:
+    """The language `text` is written in, or `fallback` when the text cannot tell."""
+    return detected_language_of(text) or fallback
 
 
 def translation_into(

@@ -30,7 +30,7 @@ from moderation.policy import Action
 from moderation.scoring import scoring_available
 from translation.costs import budget_exceeded
 from translation.engine import CallContext
-from translation.services import DONE, source_language_of, translations_for
+from translation.services import DONE, detected_language_of, translations_for
 
 
 def messages_process(*, message_ids: Sequence[int]) -> int:
@@ -115,28 +115,31 @@ def message_outcome(
     """Steps 1-4 for one message, read with the sender's `previous` texts (oldest first):
     what should happen to it, and its translations."""
     sender = _sender(message, context)
-    # A phone number without a country code is read in the sender's country, then in the
-    # regions of the conversation's languages, then in the deployment's default.
+    # The message is read in the language it is written in and the sender's own (with
+    # English): their cue words, and their regions for a phone number without a country
+    # code, after the sender's country and before the deployment's default. A text too short
+    # to tell, or in a language outside the supported ones, is read in every language.
+    detected = detected_language_of(message.text)
+    source = detected or sender.language
+    languages = None
+    if detected:
+        languages = tuple(dict.fromkeys(c for c in (detected, sender.language) if c))
     region = sender.country
     regions = (
-        *language_regions([sender.language, *context.languages()]),
+        *language_regions([source, sender.language, *context.languages()]),
         settings.DEFAULT_PHONE_REGION,
     )
-    verdict = text_verdict(message.text, previous=previous, region=region, regions=regions)
+    read = {"region": region, "regions": regions, "languages": languages}
+    verdict = text_verdict(message.text, previous=previous, **read)
     masked = ""
     if verdict.action == Action.FLAG and _conversation_young(message):
-        verdict = text_verdict(
-            message.text, previous=previous, region=region, regions=regions, mask_contacts=True
-        )
+        verdict = text_verdict(message.text, previous=previous, mask_contacts=True, **read)
         if verdict.action == Action.MASK:
             masked = masked_text(message.text, verdict.findings)
     findings = tagged_findings(verdict, ORIGINAL)
     translations = []
-    source = ""
     targets = context.reader_languages(exclude_user_id=message.sender_id)
     if verdict.action != Action.BLOCK and targets:
-        # Detection only where its answer is used: choosing what to translate into.
-        source = source_language_of(message.text, fallback=sender.language)
         # A masked message is translated masked: no translation can carry the detail.
         translations = translations_for(
             text=masked or message.text,
@@ -148,7 +151,12 @@ def message_outcome(
         )
         for translation in translations:
             if translation.status == DONE:
-                seen = text_verdict(translation.text, region=region, regions=regions)
+                seen = text_verdict(
+                    translation.text,
+                    region=region,
+                    regions=regions,
+                    languages=(translation.language,),
+                )
                 findings += tagged_findings(seen, f"translation:{translation.language}")
                 verdict = stricter(verdict, seen)
     first_messages = (
@@ -161,10 +169,8 @@ def message_outcome(
         text=message.text,
         first_messages=first_messages,
         context=CallContext(user_id=message.sender_id, message_id=message.pk, purpose="score"),
+        languages=languages,
     )
-    if not source and decision.action != Action.ALLOW:
-        # A moderator filters the queue by language.
-        source = source_language_of(message.text, fallback=sender.language)
     if decision.action != Action.MASK:
         masked = ""  # the score or strict mode made it stricter: held or blocked whole
     return Outcome(message, source, decision, translations, masked_text=masked)

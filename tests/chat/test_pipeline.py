@@ -88,15 +88,18 @@ def test_running_the_pipeline_again_changes_nothing(trio):
     assert messages_process(message_ids=[10**9]) == 0
 
 
-def test_without_a_reader_who_translates_the_language_is_not_detected(make_user, make_conversation):
-    """Detection is paid only where its answer is used: choosing what to translate into."""
+def test_without_a_reader_who_translates_the_language_is_detected_for_the_safety_check(
+    make_user, make_conversation
+):
+    """The safety check reads a message's cue words in the language it is written in, so every
+    message is detected, and its language recorded, even with nothing to translate."""
     ana, bea = make_user(language="en"), make_user(language="es")
     conversation = make_conversation(ana, bea)
 
     message, _ = submit(ana, conversation, "a", "Bonjour, comment allez-vous aujourd'hui ?")
 
     message.refresh_from_db()
-    assert message.status == Message.Status.DELIVERED and message.source_language == ""
+    assert message.status == Message.Status.DELIVERED and message.source_language == "fr"
     assert not message.translations.exists()
 
 

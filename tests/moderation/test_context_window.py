@@ -122,3 +122,27 @@ def test_a_local_number_is_read_in_the_regions_of_the_conversations_languages(
     [message] = send(ana, conversation, ["llámame al 612 34 56 78"])
     [phone] = [f for f in message.findings if f["kind"] == "phone"]
     assert phone["evidence"] == "phone number (ES)"
+
+
+def test_a_message_is_read_in_the_language_it_is_written_in_not_only_the_senders(
+    make_user, make_conversation
+):
+    """An English profile writing Polish: the Polish words for "@" and "." are read."""
+    sender = make_user(language="en", country="")
+    reader = make_user(language="pl", country="")
+    conversation = make_conversation(sender, reader)
+    [message] = send(
+        sender, conversation, ["napisz do mnie na maila: kasia.nowak małpa onet kropka pl"]
+    )
+    assert [f["kind"] for f in message.findings] == ["email"]
+
+
+def test_a_spanish_number_split_over_messages_is_read_in_the_writers_language(
+    make_user, make_conversation
+):
+    """Neither says where they live; the number is Spanish, sent in pieces with filler."""
+    ana = make_user(language="es", country="")
+    luis = make_user(language="es", country="")
+    conversation = make_conversation(ana, luis)
+    *_, last = send(ana, conversation, ["apunta", "612", "78", "espera, mi madre", "69", "46"])
+    assert across(last.findings)

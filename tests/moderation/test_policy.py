@@ -140,3 +140,25 @@ def test_check_with_context_decides_on_what_the_previous_messages_complete():
     assert verdict.findings[0].evidence.endswith("(across messages)")
     assert check_with_context("sounds good", ["add me on telegram"]).action is Action.ALLOW
     assert check_with_context("call 07911 123456", [], region="GB").action is Action.FLAG
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "region"),
+    [
+        ("escríbeme al 612 78 69 46, aquí casi no entro", ["es"], "ES"),
+        ("napisz do mnie na 512 632 543", ["pl"], "PL"),
+        ("liga-me para o 912 894 297 depois do trabalho", ["pt"], "PT"),
+        ("пиши мне на 8 (912) 599-14-23", ["ru"], "RU"),
+        ("my cell is (201) 579-7529, call after 6", ["en"], "US"),
+    ],
+)
+def test_a_local_number_is_read_in_the_regions_of_the_messages_languages(text, languages, region):
+    verdict = check_text(text, languages=languages)
+    [phone] = [f for f in verdict.findings if f.kind == "phone"]
+    assert phone.evidence == f"phone number ({region})"
+
+
+def test_no_languages_reads_every_lexicon():
+    """A text whose language cannot be told is read with every language's cue words."""
+    assert check_text("kasia małpa onet kropka pl").action != "allow"
+    assert check_text("kasia małpa onet kropka pl", languages=["es"]).action == "allow"
