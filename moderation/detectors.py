@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from moderation import lexicon as lexicons
 from moderation.emails import find_emails, spelled_links
 from moderation.handles import find_handles
 from moderation.links import MEDIA, find_links
 from moderation.normalization import Normalized, mixed_script_words, normalize, normalize_views
-from moderation.numbers import find_phones, phone_regions
+from moderation.numbers import find_phones, number_edges, phone_regions
 from moderation.payments import find_payment_requests
 from moderation.wallets import find_bics, find_payment_identifiers
 
@@ -74,6 +75,15 @@ class Finding:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    """What the sender and the conversation say about how to read a message."""
+
+    region: str | None
+    regions: tuple[str, ...]
+    languages: tuple[str, ...] | None
+
+
 def scan(
     text: str,
     *,
@@ -89,22 +99,31 @@ def scan(
     ``languages`` are those the message may be in (its detected language and the sender's):
     the cue words of their lexicons are read, with English's; None reads every lexicon.
     """
-    active = lexicons.resolve_languages(languages)
+    languages = tuple(languages) if languages is not None else None
+    return _scan(text, _Hints(region, tuple(regions), languages))
+
+
+def _scan(text: str, hints: _Hints, *, phones: bool = True, mixed: bool = True) -> list[Finding]:
+    """:func:`scan`, with phone numbers left out when ``phones`` is false, and mixed-script
+    words when ``mixed`` is (no word is split across messages)."""
+    active = lexicons.resolve_languages(hints.languages)
     exact, folded, words = normalize_views(text)
+    regions = phone_regions(hints.region, hints.regions)
     findings = [
         *_payment_identifiers(exact),
         *_found("bic", find_bics(exact.text), exact),
-        *_found("phone", find_phones(exact, phone_regions(region, regions), active)),
+        *(_found("phone", find_phones(exact, regions, active)) if phones else ()),
         *_found("payment_request", find_payment_requests(words, active, original=text)),
         *_found("email", find_emails(folded, active)),
         *_urls(folded, text),
         *_spelled_urls(folded, text, active),
         *_found("messenger_handle", find_handles(words, active)),
-        *(
+    ]
+    if mixed:
+        findings += [
             Finding("mixed_script", start, end, 0.7, "word mixes Latin with Cyrillic or Greek")
             for start, end in mixed_script_words(text)
-        ),
-    ]
+        ]
     return _resolve_overlaps(findings)
 
 
@@ -126,25 +145,24 @@ def scan_with_context(
     """
     if languages is not None:
         languages = lexicons.resolve_languages(languages)  # once, for every scan below
-    own = scan(text, region=region, regions=regions, languages=languages)
+    hints = _Hints(region, tuple(regions), languages)
+    own = _scan(text, hints)
     if not text or not previous:
         return own
     # Only a match that straddles the boundary is new here, and no identifier or phrase is
     # longer than the context window: the head of the new text is all that needs reading.
     head = text[:_CONTEXT_CHARS]
-    hints = _Hints(region, tuple(regions), languages)
-    across = _across(_recent_text(previous), head, scan, hints)
+    recent = _recent_text(previous)
+    across = _across(recent, head, partial(_scan, phones=False, mixed=False), hints)
+    # Reading numbers is the dearest detector (a parse per region): across messages, only
+    # what could be one number going on from the last messages into this one is read.
+    edges = number_edges(recent, head, languages)
+    if edges is not None:
+        across += _across(*edges, _phones, hints)
     pieces = _pieces(previous, head)
     if pieces:
         across += _across(pieces, head, _identifiers, hints)
     return _resolve_overlaps(own + across) if across else own
-
-
-@dataclass(frozen=True, slots=True)
-class _Hints:
-    region: str | None
-    regions: tuple[str, ...]
-    languages: tuple[str, ...] | None
 
 
 def _recent_text(previous: Sequence[str]) -> list[str]:
@@ -198,7 +216,7 @@ def _is_piece(message: str) -> bool:
 
 
 def _across(
-    earlier: list[str], head: str, detect: Callable[..., list[Finding]], hints: _Hints
+    earlier: list[str], head: str, detect: Callable[[str, _Hints], list[Finding]], hints: _Hints
 ) -> list[Finding]:
     """What ``detect`` finds in the earlier texts and ``head`` read as one, straddling into the
     head; spans clipped to the head."""
@@ -208,7 +226,7 @@ def _across(
     # ends any right-to-left override, as each message is its own paragraph on screen.
     joined = _PARAGRAPH.join([*earlier, head])
     offset = len(joined) - len(head)
-    found = detect(joined, region=hints.region, regions=hints.regions, languages=hints.languages)
+    found = detect(joined, hints)
     return [
         Finding(f.kind, 0, f.end - offset, f.confidence, f.evidence + _ACROSS)
         for f in found
@@ -216,16 +234,17 @@ def _across(
     ]
 
 
-def _identifiers(
-    text: str, *, region: str | None, regions: Sequence[str], languages: Iterable[str] | None
-) -> list[Finding]:
-    """Checksummed wallets and IBANs, and phone numbers valid in a numbering plan."""
-    del languages  # identifiers are read the same in every language
+def _phones(text: str, hints: _Hints) -> list[Finding]:
     exact = normalize(text, lower=False, join_spaced=False)
-    findings = [
-        *_payment_identifiers(exact),
-        *_found("phone", find_phones(exact, phone_regions(region, regions), ())),
-    ]
+    regions = phone_regions(hints.region, hints.regions)
+    return list(_found("phone", find_phones(exact, regions, hints.languages)))
+
+
+def _identifiers(text: str, hints: _Hints) -> list[Finding]:
+    """Checksummed wallets and IBANs, and phone numbers valid in a numbering plan."""
+    exact = normalize(text, lower=False, join_spaced=False)
+    regions = phone_regions(hints.region, hints.regions)
+    findings = [*_payment_identifiers(exact), *_found("phone", find_phones(exact, regions, ()))]
     return [f for f in findings if f.confidence >= _VALIDATED]
 
 

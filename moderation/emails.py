@@ -37,6 +37,7 @@ _KNOWN_TLD = re.compile(
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
 _MARKS = re.compile(r"[\d_.]")
+_LATIN_WORD = re.compile(r"[a-z]+")
 # How far before a mail name a word for e-mail makes a plain name one ("my email is julie").
 _MAIL_WORD_REACH = 40
 
@@ -45,7 +46,10 @@ _MAIL_WORD_REACH = 40
 class _Book:
     """Patterns for the words of some languages."""
 
-    spells: re.Pattern[str]  # any word read out for "@" or "."
+    # The words read out for "@" or ".": those in Latin letters are looked up word by word,
+    # the others (few) as substrings. A cheap test that most messages fail.
+    latin_words: frozenset[str]
+    other_words: tuple[str, ...]
     spelled: re.Pattern[str]  # an address with "@" or "." spelled
     at_word: re.Pattern[str]
     dot_word: re.Pattern[str]
@@ -70,8 +74,10 @@ def _book(languages: tuple[str, ...]) -> _Book:
         rf"(?P<domain>{_LABEL}(?:(?:{dot_sep}){_LABEL})*)(?P<dot>{dot_sep})"
         r"(?P<tld>[a-z]{2,24})(?![\w\-]|\.\w)"
     )
+    words = {fold(word) for word in at_words | dot_words}
     return _Book(
-        spells=re.compile(f"{at}|{dot}"),
+        latin_words=frozenset(w for w in words if _LATIN_WORD.fullmatch(w)),
+        other_words=tuple(sorted(w for w in words if not _LATIN_WORD.fullmatch(w))),
         spelled=re.compile(spelled),
         at_word=re.compile(at),
         dot_word=re.compile(rf"{_OPEN}|{dot}"),
@@ -118,7 +124,7 @@ def find_emails(
     """
     text = view.text
     book = _book(languages)
-    if "@" not in text and not book.spells.search(text):
+    if "@" not in text and not _spells(book, text):
         return  # no "@" and no word for it or for ".": the usual case, skipped cheaply
     for match in _PLAIN.finditer(text):
         yield *view.to_original(*match.span()), 0.95, "e-mail address"
@@ -139,6 +145,13 @@ def find_emails(
     yield from _names(view)
 
 
+def _spells(book: _Book, text: str) -> bool:
+    """Whether ``text`` may have a word read out for "@" or "." (a quick test, no more)."""
+    if any(word in text for word in book.other_words):
+        return True
+    return not book.latin_words.isdisjoint(_LATIN_WORD.findall(text))
+
+
 def _names(view: Normalized) -> Iterator[tuple[int, int, float, str]]:
     """Addresses given without their ending: "julie88 at gmail", "julie@hotmail". A plain
     name before " at " counts only after a word for e-mail ("my email is julie at gmail"):
@@ -157,7 +170,7 @@ def spelled_links(view: Normalized, languages: tuple[str, ...]) -> Normalized | 
     """The view with "." and "/" read out in words written as symbols ("t dot me slash
     julie" → "t.me/julie"), for the link detector; None when nothing is spelled out."""
     book = _book(languages)
-    if not book.spells.search(view.text):
+    if not _spells(book, view.text):
         return None
     edits = [(m.start(), m.end(), ".") for m in book.spelled_dot.finditer(view.text)]
     if not edits:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # The standard library's own parser of regular expressions: which forms a name entry spells.
@@ -127,6 +127,13 @@ def resolve_languages(languages: Iterable[str] | None) -> tuple[str, ...]:
     ``None`` means every language (the caller does not know). Region subtags are dropped
     ("pt-BR" → "pt") and languages without a lexicon are ignored.
     """
+    if languages is None:
+        return _resolved(None)
+    return _resolved(languages if isinstance(languages, tuple) else tuple(languages))
+
+
+@lru_cache(maxsize=256)
+def _resolved(languages: tuple[str, ...] | None) -> tuple[str, ...]:
     known = _loaded().languages
     if languages is None:
         return tuple(sorted(known))

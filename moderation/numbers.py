@@ -14,11 +14,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from moderation.cues import fold
 from moderation.normalization import Normalized
 from moderation.other_numbers import other_number
-from moderation.spelled_numbers import spelled_runs
+from moderation.spelled_numbers import number_word_at_edge, spelled_runs
 
-__all__ = ["find_phones", "language_regions", "phone_region", "phone_regions", "spell_digits"]
+__all__ = [
+    "find_phones",
+    "language_regions",
+    "number_edges",
+    "phone_region",
+    "phone_regions",
+    "spell_digits",
+]
 
 # Digits with light separators; 10-15 of them are the shape of a national number written
 # without a country code, and spam glues them to words ("call09050000327", "08704439680Ts&Cs").
@@ -165,6 +173,47 @@ def spell_digits(view: Normalized, languages: Iterable[str] | None = None) -> No
     """
     runs = spelled_runs(_lowered(view.text), languages)
     return view.replace_spans(runs) if runs else view
+
+
+# What a phone number is written with: digits (and O's for zeros), blanks, brackets, dashes
+# and the emoji or dots put between its groups.
+_NUMBERISH = rf"[\d{_OS}\s().+\-–—/*|•·~_\ufe0f\u20e3{_EMOJI}]"
+_NUMBER_TAIL = re.compile(rf"{_NUMBERISH}*\Z")
+_NUMBER_HEAD = re.compile(rf"{_NUMBERISH}*")
+# Enough of each side to hold a few number words.
+_EDGE_CHARS = 48
+
+
+def number_edges(
+    earlier: Sequence[str], head: str, languages: Iterable[str] | None = None
+) -> tuple[list[str], str] | None:
+    """Where a phone number could go on from the latest of the ``earlier`` messages (oldest
+    first) into the start of ``head``: the ends of those messages and the start of the head
+    that a number would be made of, or None when no number can run across.
+
+    Digits on both sides ("+44 79" then "11 123456", even over several messages of digits
+    only), or number words of ``languages`` ("zero seven" then "nine one one").
+    """
+    start = _NUMBER_HEAD.match(head).group()  # type: ignore[union-attr]
+    if _DIGIT.search(start):
+        pieces: list[str] = []
+        for message in reversed(earlier):
+            tail = _NUMBER_TAIL.search(message).group()  # type: ignore[union-attr]
+            if not _DIGIT.search(tail):
+                break
+            pieces.insert(0, tail)
+            if len(tail) < len(message):
+                break  # the number starts in this message
+        if pieces:
+            return pieces, start
+    if not earlier:
+        return None
+    tail, start = earlier[-1][-_EDGE_CHARS:], head[:_EDGE_CHARS]
+    if number_word_at_edge(fold(tail), end=True, languages=languages) and number_word_at_edge(
+        fold(start), end=False, languages=languages
+    ):
+        return [tail], start
+    return None
 
 
 def find_phones(

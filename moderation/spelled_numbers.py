@@ -23,7 +23,7 @@ from moderation import lexicon as lexicons
 from moderation.cues import fold
 from moderation.keywords import SPACED_LETTERS, trie_source
 
-__all__ = ["spelled_runs"]
+__all__ = ["number_word_at_edge", "spelled_runs"]
 
 # "double five" is 55 (English, French, German, Italian and Spanish speakers read numbers so).
 _REPEATS = {"double": 2, "doble": 2, "doppel": 2, "doppio": 2, "triple": 3, "tripple": 3}
@@ -50,6 +50,9 @@ class _Book:
     runs: re.Pattern[str]
     words: re.Pattern[str]
     values: Mapping[str, str]
+    # A number word at the very start, or at the very end, of a text.
+    first: re.Pattern[str]
+    last: re.Pattern[str]
 
 
 def _key(phrase: str) -> str:
@@ -93,7 +96,13 @@ def _book(languages: tuple[str, ...]) -> _Book:
         rf"(?<![{SPACED_LETTERS}]){token}(?:[{_SEPARATORS}'’]{{0,3}}{token})*"
         rf"(?![{SPACED_LETTERS}])"
     )
-    return _Book(runs, re.compile(token), values)
+    return _Book(
+        runs,
+        re.compile(token),
+        values,
+        re.compile(rf"\s*{word}"),
+        re.compile(rf"(?<![{SPACED_LETTERS}]){word}[{_SEPARATORS}'’]*\Z"),
+    )
 
 
 def _digits(book: _Book, run: str) -> tuple[str, int]:
@@ -158,6 +167,12 @@ def _glued(book: _Book, token: str) -> tuple[str, int]:
 # Every language's words, compiled at start (about a second, once per process): what a message
 # of unknown language is read with, and a broken [numbers] entry fails the start.
 _book(lexicons.resolve_languages(None))
+
+
+def number_word_at_edge(text: str, *, end: bool, languages: Iterable[str] | None) -> bool:
+    """Whether the lower-cased ``text`` starts (or with ``end``, ends) with a number word."""
+    book = _book(lexicons.resolve_languages(languages))
+    return bool(book.last.search(text) if end else book.first.match(text))
 
 
 def spelled_runs(text: str, languages: Iterable[str] | None = None) -> list[tuple[int, int, str]]:

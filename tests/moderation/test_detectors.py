@@ -327,3 +327,25 @@ def test_a_local_number_in_pieces_is_read_in_the_conversations_regions():
 @given(_CHAT, st.lists(_CHAT, max_size=4))
 def test_scan_with_context_never_raises_and_spans_lie_within_the_new_text(text, previous):
     _assert_well_formed(scan_with_context(text, previous, region="GB"), text)
+
+
+@pytest.mark.parametrize(
+    ("previous", "text"),
+    [
+        (["call me", "+44"], "7911 123456"),
+        (["+44", "7911"], "123456"),
+        (["my number", "07911"], "123 456"),
+        (["07911 😘"], "123 😘 456"),
+        (["zero seven nine one one"], "one two three four five six"),
+    ],
+)
+def test_a_number_that_goes_on_from_the_last_messages_into_this_one_is_found(previous, text):
+    findings = scan_with_context(text, previous, region="GB")
+    assert [f.kind for f in findings] == ["phone"]
+    assert findings[0].evidence.endswith("(across messages)")
+
+
+def test_numbers_in_earlier_messages_that_do_not_run_into_this_one_are_not_read_again():
+    """Two numbers, each whole in its own message, with talk between them: nothing new."""
+    findings = scan_with_context("ok 12 people", ["07911 123456 is mine", "and"], region="GB")
+    assert findings == []
