@@ -189,20 +189,24 @@ def run_sms(rows: list[tuple[str, str]]) -> list[Target]:
     ]
 
 
-def run_set(path: Path, *, context: int, region: str | None) -> list[Target]:
+def run_set(
+    path: Path, *, context: int, region: str | None, languages: bool = True
+) -> list[Target]:
     """The multilingual set's report (bench/safety_set.py)."""
     cases = safety_set.load_set(path)
-    languages = {case.language for case in cases}
+    written_in = {case.language for case in cases}
     messages = sum(len(case.messages) for case in cases)
     threads = sum(case.thread != safety_set.STANDALONE for case in cases)
-    hints = "the line's language passed as languages=" if safety_set.takes_languages() else ""
+    hints = ""
+    if safety_set.takes_languages():
+        hints = "the line's language passed as languages=" if languages else "no languages="
     print(
         f"set: {path} ({messages} messages, {len(cases)} cases of which {threads} threads, "
-        f"{len(languages)} languages)\n"
+        f"{len(written_in)} languages)\n"
         f"  check_with_context, up to {context} previous messages of a thread, "
         f"region={region!r}{'; ' + hints if hints else ''}\n"
     )
-    outcomes = safety_set.evaluate(cases, safety_set.checker(context, region))
+    outcomes = safety_set.evaluate(cases, safety_set.checker(context, region, languages=languages))
     return safety_set.report(outcomes)
 
 
@@ -270,6 +274,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS, help="timing runs (median reported)")
     parser.add_argument("--no-timing", action="store_true", help="skip the timing")
     parser.add_argument("--region", default=None, help="phone region hint (sender's country)")
+    parser.add_argument(
+        "--no-languages",
+        action="store_true",
+        help="read the set without the line's language, as a text nobody can tell",
+    )
     args = parser.parse_args()
     both = args.corpus is None and args.set is None
     targets: list[Target] = []
@@ -286,7 +295,9 @@ def main() -> None:
         path = args.set or DEFAULT_SET
         if both:
             print()
-        targets += run_set(path, context=args.context, region=args.region)
+        targets += run_set(
+            path, context=args.context, region=args.region, languages=not args.no_languages
+        )
         messages = safety_set.stream(safety_set.load_set(path))
         name = f"set, repeated to {TIMED_MESSAGES:,}"
         streams.append((name, repeated(messages, TIMED_MESSAGES)))

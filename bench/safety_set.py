@@ -105,11 +105,14 @@ def takes_languages() -> bool:
     return "languages" in inspect.signature(check_with_context).parameters
 
 
-def checker(context: int, region: str | None) -> Callable[[str, Sequence[str], str], Verdict]:
+def checker(
+    context: int, region: str | None, *, languages: bool = True
+) -> Callable[[str, Sequence[str], str], Verdict]:
     """``check(text, previous, language)``: ``check_with_context`` with at most ``context``
     previous messages, the phone ``region`` hint, and the line's language (without its
-    script: "hi-Latn" is "hi") when the policy takes the conversation's languages."""
-    with_languages = takes_languages()
+    script: "hi-Latn" is "hi") when the policy takes the conversation's languages and
+    ``languages`` is true (false: as for a message whose language nobody can tell)."""
+    with_languages = languages and takes_languages()
 
     def check(text: str, previous: Sequence[str], language: str) -> Verdict:
         previous = previous[-context:] if context else ()
