@@ -301,6 +301,7 @@ ASKS = {
         "5000円貸して",
     ],
     "zh": [
+        "发个红包给我",
         "转我2000块",
         "给我打点钱",
         "借我500块钱",
@@ -319,6 +320,11 @@ ASKS = {
         "bilhan mo ako ng load",
     ],
 }
+# Asks found by independent probing after the first round: a cashtag, a service as a verb.
+ASKS["en"] = [*ASKS["en"], "cashapp $jules 60"]
+ASKS["tr"] = [*ASKS["tr"], "papara at 200", "papara'dan 300 tl gönder"]
+ASKS["hi"] = [*ASKS["hi"], "paytm kar do 500"]
+ASKS["id"] = [*ASKS["id"], "kirim pulsa 50rb", "transfer 500rb ke rekening aku"]
 
 
 @pytest.mark.parametrize(
@@ -380,7 +386,12 @@ INNOCENT = {
     "tr": ["dün sana para gönderdim", "bana fotoğraf gönder"],
     "ar": ["ارسلت لك الصور", "دفعت الفاتورة امس"],
     "hi": ["मैंने कल पैसे भेजे थे", "maine kal paise bheje the", "photo bhejo na"],
-    "id": ["aku udah tf kemarin ya", "kirim foto dong"],
+    "id": [
+        "aku udah tf kemarin ya",
+        "kirim foto dong",
+        "kemarin aku transfer 500rb ke ibu",
+        "aku sudah kirim pulsa 50rb ke kamu",
+    ],
     "vi": ["anh đã chuyển cho em rồi nha", "gửi ảnh cho anh xem"],
     "th": ["โอนให้แล้วนะ", "ส่งรูปมาหน่อย"],
     "ja": ["昨日お金送ったよ", "写真送って", "金曜日に返すね"],
