@@ -39,7 +39,7 @@ KINDS = (
 # (how many, how old) is the caller's choice: MODERATION_CONTEXT_MESSAGES and _SECONDS.
 # Only the end of a message can hold the start of something split, and no identifier or phrase
 # is longer than this, so a long history costs no more than a short one.
-_CONTEXT_CHARS = 80
+_CONTEXT_CHARS = 64
 # Earlier messages that are each a piece of an identifier ("+44", "7911", "1A1zP1", "DE89")
 # are also read joined without the talk between them ("lol", "wait"): an identifier split
 # over six messages with filler in between is read whole. Only identifiers that a checksum or

@@ -38,6 +38,7 @@ _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
 _MARKS = re.compile(r"[\d_.]")
 _LATIN_WORD = re.compile(r"[a-z]+")
+_WORDY = re.compile(r"\w")
 # How far before a mail name a word for e-mail makes a plain name one ("my email is julie").
 _MAIL_WORD_REACH = 40
 
@@ -154,13 +155,14 @@ def _spells(book: _Book, text: str) -> bool:
 
 def _names(view: Normalized) -> Iterator[tuple[int, int, float, str]]:
     """Addresses given without their ending: "julie88 at gmail", "julie@hotmail". A plain
-    name before " at " counts only after a word for e-mail ("my email is julie at gmail"):
-    "meet me at gmail" is no address."""
+    name before " at " counts only after a word for e-mail ("my email is julie at gmail") or
+    as the whole message ("julie at gmail"): "meet me at gmail" is no address."""
     text = view.text
     for match in _MAIL_NAME.finditer(text):
         plain = "@" not in match.group() and not _MARKS.search(match.group("local"))
         reach = max(0, match.start() - _MAIL_WORD_REACH)
-        if plain and not _MAIL_WORDS.search(text, reach, match.start()):
+        alone = not _WORDY.search(text, 0, match.start()) and not _WORDY.search(text, match.end())
+        if plain and not alone and not _MAIL_WORDS.search(text, reach, match.start()):
             continue
         evidence = f"e-mail address without its domain ending ({match.group('provider')})"
         yield *view.to_original(*match.span()), 0.8, evidence

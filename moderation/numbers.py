@@ -41,11 +41,13 @@ _SPACED_DIGITS = re.compile(r"\d(?<![\w+.,]\d)(?:[ .\-]{1,2}\d(?!\d)){7,14}(?![\
 # The letter O written for a zero inside a number ("O7911 12345", "+7 912 345 67 8О"), in
 # Latin, Cyrillic or Greek: a word of digits and O's with at least one of each.
 _OS = "OoОоΟο"
+# And the capital I or small l for a one ("O7911 I23456").
+_LOOKS_LIKE_DIGIT = str.maketrans(dict.fromkeys(_OS, "0") | dict.fromkeys("Il", "1"))
+_LIKE = _OS + "Il"
 _O_FOR_ZERO = re.compile(
-    rf"(?<![^\W\d_])(?=[0-9{_OS}]*\d)(?=[0-9{_OS}]*[{_OS}])[0-9{_OS}]{{2,}}(?![^\W\d_])"
+    rf"(?<![^\W\d_])(?=[0-9{_LIKE}]*\d)(?=[0-9{_LIKE}]*[{_LIKE}])[0-9{_LIKE}]{{2,}}(?![^\W\d_])"
 )
-_O = re.compile(rf"[{_OS}]")
-_O_NEXT_TO_DIGIT = re.compile(rf"[0-9{_OS}](?:(?<=\d)[{_OS}]|(?<=[{_OS}])\d)")
+_O_NEXT_TO_DIGIT = re.compile(rf"[0-9{_LIKE}](?:(?<=\d)[{_LIKE}]|(?<=[{_LIKE}])\d)")
 # Between two digit groups: emoji or a dash, star, slash or dot with blanks around it
 # ("0791 😘 112 😘 3456", "07911 - 123 - 456"). Read as a blank; "10-12" and "12/03" stay.
 _EMOJI = (
@@ -247,7 +249,10 @@ def _digit_view(view: Normalized) -> Normalized:
     text = view.text
     edits = []
     if _O_NEXT_TO_DIGIT.search(text):
-        edits += [(m.start(), m.end(), _O.sub("0", m.group())) for m in _O_FOR_ZERO.finditer(text)]
+        edits += [
+            (m.start(), m.end(), m.group().translate(_LOOKS_LIKE_DIGIT))
+            for m in _O_FOR_ZERO.finditer(text)
+        ]
     edits += [
         (*m.span("gap"), " ")
         for m in _GAP.finditer(text)

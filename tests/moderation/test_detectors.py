@@ -349,3 +349,12 @@ def test_numbers_in_earlier_messages_that_do_not_run_into_this_one_are_not_read_
     """Two numbers, each whole in its own message, with talk between them: nothing new."""
     findings = scan_with_context("ok 12 people", ["07911 123456 is mine", "and"], region="GB")
     assert findings == []
+
+
+@pytest.mark.parametrize("cut", [10, 31, 52])
+def test_the_longest_wallet_address_split_over_two_messages_is_found(cut):
+    """A 62-character taproot address (BIP 350's example) fits the window on either side."""
+    address = "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297"
+    assert [f.kind for f in scan(address)] == ["crypto_wallet"]
+    findings = scan_with_context(address[cut:], [f"send it here {address[:cut]}"])
+    assert [f.kind for f in findings] == ["crypto_wallet"]

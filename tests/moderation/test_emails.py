@@ -15,6 +15,7 @@ from moderation.normalization import normalize_views
         "jules.b@hotmail",
         "jules.b (at) yahoo",
         "my email is jules at gmail",
+        "jules at gmail",
         "lucia.fdez92 arroba gmail",
         "anya.smirnova94 собака яндекс",
         "jiyoon.kim98 골뱅이 네이버",
@@ -33,6 +34,11 @@ def found(text, languages=None):
             normalize_views(text)[1], resolve_languages(languages)
         )
     ]
+
+
+def test_a_plain_name_at_a_mail_service_is_an_address_when_it_is_the_whole_message():
+    assert [where for where, _ in found("jules at gmail 😘")] == ["jules at gmail"]
+    assert found("meet jules at gmail") == []
 
 
 @pytest.mark.parametrize("text", ["jules at gmail.com", "jules@gmail.com"])

@@ -223,15 +223,16 @@ def test_languages_give_their_regions_in_order():
     ("text", "number", "region"),
     [
         ("call me O7911 123456", "O7911 123456", "GB"),
-        ("call me 079II 123456", None, "GB"),  # only the letter O stands in for a digit
+        ("call me 079II 123456", "079II 123456", "GB"),  # I or l for a one, too
+        ("call me 079ll I23456", "079ll I23456", "GB"),
         ("my number is 612 345 6O8", "612 345 6O8", "ES"),
         ("+44 79OO 9OO123", "+44 79OO 9OO123", None),
         ("звони +7 912 З45 67 89", None, None),  # a Cyrillic З is no 3
-        ("звони +7 9I2 345 67 89", None, None),
+        ("звони +7 9I2 345 67 89", "+7 9I2 345 67 89", None),
         ("звони +7 912 345 67 8\u041e", "+7 912 345 67 8\u041e", None),  # Cyrillic О for zero
     ],
 )
-def test_the_letter_o_written_for_zero(text, number, region):
+def test_letters_written_for_digits(text, number, region):
     assert _found(text, "phone", region=region) == ([number] if number else [])
 
 
