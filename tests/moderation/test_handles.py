@@ -9,6 +9,7 @@ import pytest
 from moderation.detectors import Finding, scan
 from moderation.handles import find_handles
 from moderation.normalization import normalize_views
+from moderation.policy import check_text
 
 
 def _found(text: str, kind: str, *, region: str | None = None) -> list[str]:
@@ -369,3 +370,29 @@ def test_a_disguised_link_is_a_messenger_handle():
     [(start, end, _, evidence)] = find_handles(normalize_views(text)[2], ["en"])
     assert text[start:end] == "t[.]me/jules_b"
     assert evidence == "telegram link, dot disguised"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "text me, whats your #"),
+        ("en", "whats ur # babe"),
+        ("id", "add line aku ya"),
+        ("ko", "라인 아이디 뭐야"),
+    ],
+)
+def test_asks_for_a_number_or_an_id_found_by_probing(language, text):
+    assert check_text(text, languages=[language]).action != "allow"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "whats your #hashtag for the trip"),
+        ("en", "what is your # in the queue?"),
+        ("id", "aku pakai line juga"),
+        ("ko", "라인 아이디 까먹었어"),
+    ],
+)
+def test_talk_about_numbers_ids_and_apps_is_no_ask(language, text):
+    assert check_text(text, languages=[language]).action == "allow"
