@@ -58,17 +58,21 @@ def main() -> None:
     from django.core.management import call_command
 
     from tests.support.llm_server import FakeLLMServer, LLMRequest
-    from tests.support.responders import prompt_parts
+    from tests.support.llm_wire import estimate_tokens
+    from tests.support.responders import answer
     from translation.costs import price_of
-    from translation.engine import translate
+    from translation.models import ProviderCall
     from translation.offline import SUPPORTED
+    from translation.services import translations_for
 
     call_command("migrate", verbosity=0)
     vocabulary = _vocabulary()
 
-    def fake_model(request: LLMRequest) -> str:
-        _, target, text = prompt_parts(request)
+    def pseudo(text: str, _source: str, target: str) -> str:
         return _pseudo_translation(text, vocabulary.get(target, ["x"]))
+
+    def fake_model(request: LLMRequest) -> str:
+        return answer(request, pseudo)
 
     messages = ham_messages(args.limit)
     print(f"{len(messages)} ham messages × {len(TARGETS)} targets ({', '.join(TARGETS)})")
@@ -88,11 +92,15 @@ def main() -> None:
             started = time.perf_counter()
             tokens_in = tokens_out = 0
             seen: set[str] = set()
+            asked: list[str] = []
             for text in messages:
+                if mode == "xlate":
+                    before = ProviderCall.objects.count()
+                    translations_for(text=text, source="en", targets=TARGETS)
+                    if ProviderCall.objects.count() > before:
+                        asked.append(text)
+                    continue
                 for target in TARGETS:
-                    if mode == "xlate":
-                        translate(text, source="en", target=target)
-                        continue
                     key = f"{target}\x1f{' '.join(text.split()).lower()}"
                     if mode == "plain" and key in seen:
                         continue
@@ -101,11 +109,11 @@ def main() -> None:
                     tokens_in += result.input_tokens
                     tokens_out += result.output_tokens
             if mode == "xlate":
-                from translation.models import ProviderCall
-
-                calls = ProviderCall.objects.filter(ok=True)
+                calls = ProviderCall.objects.all()
                 tokens_in = sum(c.input_tokens for c in calls)
                 tokens_out = sum(c.output_tokens for c in calls)
+                own = sum(estimate_tokens(text) for text in asked)
+                bill = (tokens_in, len(asked), own, calls.filter(ok=False).count())
             elapsed = time.perf_counter() - started
             n_calls = server.call_count()
             cost = price_of(MODEL, tokens_in, tokens_out)
@@ -121,6 +129,14 @@ def main() -> None:
             f"{mode:<6} {calls:>7} {calls * 1000 / len(messages):>9.1f} {t_in:>9} {t_out:>8} "
             f"{cost:>9.4f} {cost_k:>10.4f} {secs:>8.1f}"
         )
+    tokens_in, asked, own, refused = bill
+    budget = 3 * own + 60 * asked
+    print(
+        f"\nxlate: {asked} messages needed a provider ({refused} calls refused or failed); "
+        f"input tokens {tokens_in} = {tokens_in / asked:.1f} per message, against "
+        f"3 × own tokens + 60 = {budget / asked:.1f} per message: "
+        f"{'PASS' if tokens_in <= budget else 'FAIL'}"
+    )
 
 
 def _vocabulary() -> dict[str, list[str]]:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from translation.results import TranslationStatus
+
 
 class Profile(models.Model):
     user = models.OneToOneField(
@@ -213,16 +215,12 @@ class Block(models.Model):
 
 
 class MessageTranslation(models.Model):
-    class Status(models.TextChoices):
-        DONE = "done", "Done"
-        # Every provider failed: retried in the background, readers get message.update.
-        UNAVAILABLE = "unavailable", "Unavailable"
-        # The sender's daily budget was spent: delivered in the original only.
-        SKIPPED = "skipped", "Skipped"
+    # One vocabulary with the engine's (translation/results.py).
+    Status = TranslationStatus
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=8)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DONE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DONE)
     reason = models.CharField(max_length=40, blank=True)
     text = models.TextField(blank=True)
     provider = models.CharField(max_length=40, blank=True)

@@ -4,6 +4,7 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from translation.models import ProviderCall
 from translation.providers import get_chain
 
 _MILLION = Decimal(1_000_000)
+_QUALITY_WINDOW = 24 * 3600
 
 
 def price_of(model: str, input_tokens: int, output_tokens: int) -> Decimal:
@@ -23,11 +25,18 @@ def price_of(model: str, input_tokens: int, output_tokens: int) -> Decimal:
 
 
 def call_record(provider, context, started: float, *, result=None, error=None) -> Decimal:
-    """Log one provider call (a failure too) and return its cost."""
+    """Log one provider call (a failure too) and return its cost.
+
+    A failed call costs what the provider billed for it: the input tokens of a request it
+    accepted before the stream broke, or of an answer that failed the checks (as reported,
+    or estimated and marked so).
+    """
     if provider.is_demo:
         return Decimal(0)
-    input_tokens = result.input_tokens if result is not None else 0
-    output_tokens = result.output_tokens if result is not None else 0
+    source = result if result is not None else error
+    input_tokens = getattr(source, "input_tokens", 0) or 0
+    output_tokens = getattr(source, "output_tokens", 0) or 0
+    estimated = bool(getattr(error, "estimated", False))
     cost = price_of(provider.model, input_tokens, output_tokens)
     ProviderCall.objects.create(
         provider=provider.name,
@@ -37,6 +46,7 @@ def call_record(provider, context, started: float, *, result=None, error=None) -
         error=error.code if error is not None else "",
         input_tokens=input_tokens,
         output_tokens=output_tokens,
+        tokens_estimated=estimated,
         cost_usd=cost,
         latency_ms=int((time.perf_counter() - started) * 1000),
         user_id=context.user_id,
@@ -61,3 +71,20 @@ def budget_exceeded(user_id: int) -> bool:
     if budget <= 0 or all(provider.is_demo for provider in get_chain()):
         return False
     return spent_today(user_id) >= budget
+
+
+def quality_record(provider: str, source: str, target: str) -> int:
+    """Count an answer that failed the output checks, per provider and language pair (over a
+    day, in the shared cache): a model bad at one pair shows, without opening its breaker."""
+    key = f"translation-quality:{provider}:{source}>{target}"
+    cache.add(key, 0, timeout=_QUALITY_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=_QUALITY_WINDOW)
+        return 1
+
+
+def quality_failures(provider: str, source: str, target: str) -> int:
+    """Answers of ``provider`` for the pair that failed the checks, over the last day."""
+    return cache.get(f"translation-quality:{provider}:{source}>{target}", 0)

@@ -14,7 +14,7 @@ from django.db import connections
 
 from translation.breaker import CircuitBreaker
 from translation.cache import cache_get, cache_key, cache_put
-from translation.costs import call_record
+from translation.costs import call_record, quality_record
 from translation.detection import has_translatable_text
 from translation.failures import Disposition, ProviderError
 from translation.masking import PlaceholderError, mask, unmask
@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 # Below this a text the provider calls too long is not split further.
 _MIN_SPLIT_CHARS = 80
+# The code of a text every provider answered, each time with output that failed the checks.
+UNTRANSLATABLE = "untranslatable"
 # Every placeholder the masking step writes into a text.
 _PLACEHOLDER = re.compile(r"⟦\d+⟧")
 
@@ -82,6 +84,34 @@ def translate(
         return pieces.summary(join_segments([p.text for p in pieces.parts], pieces.segments))
 
 
+def cached_translation(
+    text: str, *, source: str, target: str, glossary: Sequence[str] = ()
+) -> Translated | None:
+    """The translation the cache already has for a text of one piece, or None; no provider
+    is called (a sender over budget is still served what costs nothing)."""
+    if source == target or not has_translatable_text(text):
+        return Translated(text, "none", "", from_cache=True)
+    chain = get_chain()
+    if all(provider.is_demo for provider in chain):
+        return None
+    masked = mask(text)
+    segments = split_sentences(masked.text, max_chars=settings.TRANSLATION_SEGMENT_CHARS)
+    if len(segments) != 1:
+        return None
+    terms = tuple(sorted({term for term in glossary if term and term in text}))
+    key = cache_key(
+        text=segments[0].text,
+        source=source,
+        target=target,
+        prompt_version=entry_version(chain, plain=False),
+        glossary=terms,
+    )
+    entry = cache_get(key)
+    if entry is None:
+        return None
+    return Translated(unmask(entry.text, masked.values), entry.provider, entry.model, True)
+
+
 @dataclass(frozen=True, slots=True)
 class _Pieces:
     parts: list[Translated]
@@ -127,8 +157,7 @@ def _segment(
         # database write per new text, and looking it up a round trip, for nothing.
         result = chain[0].translate(text, source=source, target=target, glossary=terms)
         return Translated(result.text, result.provider, result.model, from_cache=False)
-    namespace = chain[0].cache_namespace()
-    version = f"{namespace}:{settings.TRANSLATION_PROMPT_VERSION}" + (":plain" if plain else "")
+    version = entry_version(chain, plain=plain)
     key = cache_key(text=text, source=source, target=target, prompt_version=version, glossary=terms)
     computed_cost: list[Decimal] = []
 
@@ -176,13 +205,21 @@ def _call_chain(
     context: CallContext,
     plain: bool,
 ) -> tuple[TranslationResult, Decimal]:
-    """Try each provider in turn; return the first good result and what it cost."""
+    """Try each provider in turn; return the first good result and what it cost.
+
+    Only transport and provider failures count against a provider's breaker. An answer that
+    fails the output checks counts for its provider and language pair (``quality_record``);
+    when every provider's answer failed them, the text is untranslatable: no retry will help.
+    """
     last: ProviderError | None = None
+    refused_by_all = True  # every provider was asked and answered badly
     for provider in chain:
         breaker = CircuitBreaker(provider.name)
         if not breaker.allow():
             last = ProviderError(provider.name, "circuit_open", Disposition.SKIP)
+            refused_by_all = False
             continue
+        quality_only = False
         for attempt in range(settings.TRANSLATION_ATTEMPTS):
             started = time.perf_counter()
             try:
@@ -196,6 +233,11 @@ def _call_chain(
                     raise
                 if error.disposition is Disposition.SKIP:
                     break
+                if error.disposition is Disposition.QUALITY:
+                    quality_record(provider.name, source, target)
+                    quality_only = True
+                    continue  # the provider is healthy: ask once more, then the next one
+                quality_only = False
                 breaker.record_failure()
                 wait = _backoff(attempt, error.retry_after)
                 if wait is None or attempt + 1 >= settings.TRANSLATION_ATTEMPTS:
@@ -210,11 +252,26 @@ def _call_chain(
                 # Raises PlaceholderError: the caller retranslates the unmasked text.
                 _check_placeholders(provider.name, text, result.text)
             return result, cost
+        refused_by_all = refused_by_all and quality_only
+    if refused_by_all and last is not None and last.disposition is Disposition.QUALITY:
+        raise TranslationUnavailable(UNTRANSLATABLE, retryable=False)
     raise TranslationUnavailable(last.code if last else "no_provider", retryable=True)
 
 
+def entry_version(chain: Sequence[Provider], *, plain: bool) -> str:
+    """The prompt version part of a cache key: whose output (an LLM's or the demo's), under
+    which instructions, masked or not."""
+    namespace = chain[0].cache_namespace()
+    return f"{namespace}:{settings.TRANSLATION_PROMPT_VERSION}" + (":plain" if plain else "")
+
+
+def placeholders_kept(sent: str, received: str) -> bool:
+    """Whether the output carries every placeholder of the masked input, each once."""
+    return sorted(_PLACEHOLDER.findall(sent)) == sorted(_PLACEHOLDER.findall(received))
+
+
 def _check_placeholders(provider: str, sent: str, received: str) -> None:
-    if sorted(_PLACEHOLDER.findall(sent)) != sorted(_PLACEHOLDER.findall(received)):
+    if not placeholders_kept(sent, received):
         raise PlaceholderError(f"{provider} changed the placeholders")
 
 

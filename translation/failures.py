@@ -6,7 +6,7 @@
 | 529 / 503 overloaded or unavailable           | RETRY       | back off, again; fail over    |
 | other 5xx, 408, 409                           | RETRY       | back off, again; fail over    |
 | timeout, dropped connection, broken stream    | RETRY       | back off, again; fail over    |
-| output that fails validation                  | RETRY       | again; fail over              |
+| output that fails validation                  | QUALITY     | again; fail over; no breaker  |
 | 401 / 403 (bad key), 404 (unknown model)      | SKIP        | next provider at once         |
 | 400 / 413 / 422 saying the input is too long  | SPLIT       | translate it in pieces        |
 | other 400 / 422 bad request                   | FAIL_FAST   | no retry, no failover         |
@@ -14,7 +14,12 @@
 A RETRY failure is tried again on the same provider up to TRANSLATION_ATTEMPTS times, then
 the next provider is tried; a retry-after longer than TRANSLATION_MAX_RETRY_AFTER fails over
 at once. Only RETRY failures count against a provider's circuit breaker: a bad request says nothing
-about the provider's health.
+about the provider's health, and neither does an answer that failed the output checks (QUALITY:
+counted per provider and language pair instead; a text whose every answer fails is
+untranslatable, and not retried).
+
+A failure after the provider accepted the request (a stream cut short) carries the input
+tokens the provider reported, or an estimate marked as such: they are billed all the same.
 """
 
 from collections.abc import Iterator
@@ -26,6 +31,7 @@ from types import ModuleType
 
 class Disposition(StrEnum):
     RETRY = "retry"
+    QUALITY = "quality"
     SKIP = "skip"
     SPLIT = "split"
     FAIL_FAST = "fail_fast"
@@ -72,6 +78,11 @@ class ProviderError(Exception):
         self.disposition = disposition
         self.detail = detail
         self.retry_after = retry_after
+        # What the provider billed for a request it accepted before failing (or answered with
+        # output that failed the checks); `estimated` when it reported nothing.
+        self.input_tokens = 0
+        self.output_tokens = 0
+        self.estimated = False
 
 
 def classify_status(
@@ -92,7 +103,17 @@ def transport_error(provider: str, code: str, detail: str = "") -> ProviderError
 
 
 def bad_output(provider: str, detail: str) -> ProviderError:
-    return ProviderError(provider, "bad_output", Disposition.RETRY, detail[:200])
+    return ProviderError(provider, "bad_output", Disposition.QUALITY, detail[:200])
+
+
+def billed_on_failure(error: ProviderError, input_tokens: int | None, prompt: str) -> None:
+    """Mark a call the provider accepted and then failed with the input tokens it reported,
+    or an estimate (a quarter of the prompt's characters) marked as such."""
+    if input_tokens:
+        error.input_tokens = input_tokens
+    else:
+        error.input_tokens = max(1, -(-len(prompt) // 4))
+        error.estimated = True
 
 
 def parse_retry_after(headers) -> float | None:

@@ -35,6 +35,8 @@ class ProviderCall(models.Model):
     error = models.CharField(max_length=40, blank=True)
     input_tokens = models.PositiveIntegerField(default=0)
     output_tokens = models.PositiveIntegerField(default=0)
+    # A failed call whose provider reported no usage is billed at an estimate of its input.
+    tokens_estimated = models.BooleanField(default=False)
     cost_usd = models.DecimalField(max_digits=12, decimal_places=8, default=0)
     latency_ms = models.PositiveIntegerField(default=0)
     # Whose budget the call counts against, and for which message (both optional: bios).

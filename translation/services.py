@@ -7,12 +7,19 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from translation.detection import detect_language, foreign_script_language
-from translation.engine import CallContext, TranslationUnavailable, translate
+from translation.detection import UNDETERMINED, detect_language
+from translation.engine import CallContext, TranslationUnavailable, cached_translation, translate
+from translation.fanout import translate_many
+from translation.results import TranslationStatus
 
 logger = logging.getLogger(__name__)
 
-DONE, UNAVAILABLE, SKIPPED = "done", "unavailable", "skipped"
+DONE, UNAVAILABLE, SKIPPED, UNTRANSLATABLE = (
+    TranslationStatus.DONE,
+    TranslationStatus.UNAVAILABLE,
+    TranslationStatus.SKIPPED,
+    TranslationStatus.UNTRANSLATABLE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +37,17 @@ class Translation:
 
 
 def detected_language_of(text: str) -> str:
-    """The language `text` is written in, or "" when the text cannot tell (too short, or a
-    language outside the supported ones in their script). A text in a script none of the
-    supported languages uses is named by its script's language."""
-    supported = settings.SUPPORTED_LANGUAGES
-    found = detect_language(text, supported=supported, fallback="")
-    return found or foreign_script_language(text, supported=supported) or ""
+    """The supported language `text` is written in; UNDETERMINED ("und") when it is clearly in
+    another language (Swedish, Hebrew), which is translated all the same; or "" when the text
+    cannot tell (too short, or no clear winner)."""
+    return detect_language(
+        text, supported=settings.SUPPORTED_LANGUAGES, fallback="", outside=UNDETERMINED
+    )
 
 
 def source_language_of(text: str, *, fallback: str) -> str:
-    """The language `text` is written in, or `fallback` when the text cannot tell."""
+    """The language `text` is written in (UNDETERMINED for one we do not serve), or
+    `fallback` (the writer's profile language) when the text cannot tell."""
     return detected_language_of(text) or fallback
 
 
@@ -55,17 +63,8 @@ def translation_into(
     try:
         result = translate(text, source=source, target=target, glossary=glossary, context=context)
     except TranslationUnavailable as error:
-        logger.warning("translation %s→%s unavailable: %s", source, target, error.code)
-        return Translation(target, UNAVAILABLE, reason=error.code, retryable=error.retryable)
-    return Translation(
-        target,
-        DONE,
-        text=result.text,
-        provider=result.provider,
-        model=result.model,
-        from_cache=result.from_cache,
-        cost_usd=result.cost_usd,
-    )
+        return _translation(target, error, source)
+    return _translation(target, result, source)
 
 
 def translations_for(
@@ -77,15 +76,34 @@ def translations_for(
     context: CallContext | None = None,
     within_budget: bool = True,
 ) -> list[Translation]:
-    """One translation per distinct target language other than the source."""
-    results = []
-    for target in sorted(set(targets) - {source}):
-        if not within_budget:
-            results.append(Translation(target, SKIPPED, reason="budget"))
-            continue
-        results.append(
-            translation_into(
-                text=text, source=source, target=target, glossary=glossary, context=context
-            )
-        )
-    return results
+    """One translation per distinct target language other than the source, in one provider
+    call for all the languages the cache lacks (translation/fanout.py). Over budget, only
+    what the cache already has is served: it costs nothing."""
+    wanted = sorted(set(targets) - {source})
+    if not within_budget:
+        return [_cached_or_skipped(text, source, target, glossary) for target in wanted]
+    found = translate_many(text, source=source, targets=wanted, glossary=glossary, context=context)
+    return [_translation(target, found[target], source) for target in wanted]
+
+
+def _translation(target: str, found, source: str) -> Translation:
+    if isinstance(found, TranslationUnavailable):
+        logger.warning("translation %s→%s unavailable: %s", source, target, found.code)
+        status = UNTRANSLATABLE if found.code == UNTRANSLATABLE else UNAVAILABLE
+        return Translation(target, status, reason=found.code, retryable=found.retryable)
+    return Translation(
+        target,
+        DONE,
+        text=found.text,
+        provider=found.provider,
+        model=found.model,
+        from_cache=found.from_cache,
+        cost_usd=found.cost_usd,
+    )
+
+
+def _cached_or_skipped(text: str, source: str, target: str, glossary: Sequence[str]) -> Translation:
+    cached = cached_translation(text, source=source, target=target, glossary=glossary)
+    if cached is None:
+        return Translation(target, SKIPPED, reason="budget")
+    return _translation(target, cached, source)

@@ -1,10 +1,12 @@
 """Fake-model answers for the local LLM server: read our prompt, answer like a translator.
 
-`translator` reads the languages from the system prompt (translation/prompts.py) and the text
-from the <message> fence, and answers with the offline lexicon translation, so the output is
-in the target language for the words the lexicon knows (tests use such sentences).
+`translator` reads the languages from the first line of the user turn ("es → en, de",
+translation/prompts.py) and the text from the <message> fence, and answers with the offline
+lexicon translation, so the output is in the target language for the words the lexicon knows
+(tests use such sentences): plain text for one language, JSON keyed by language for several.
 """
 
+import json
 import random
 import re
 import threading
@@ -13,16 +15,34 @@ import time
 from tests.support.llm_server import LLMRequest
 from translation.offline import offline_translate
 
-_LANGUAGE = re.compile(r"^(Source|Target) language: .*\((\w+)\)$", re.MULTILINE)
+_LANGUAGES = re.compile(r"^(\w+) → ([\w, ]+)$", re.MULTILINE)
 _FENCE = re.compile(r"<message>\n(.*)\n</message>", re.DOTALL)
 
 
-def prompt_parts(request: LLMRequest) -> tuple[str, str, str]:
-    """(source, target, text) of a translation request made from our prompt."""
-    languages = dict(_LANGUAGE.findall(request.system))
+def prompt_languages(request: LLMRequest) -> tuple[str, list[str], str]:
+    """(source, targets, text) of a translation request made from our prompt."""
+    found = _LANGUAGES.search(request.user)
     match = _FENCE.search(request.user)
     text = match.group(1) if match else request.user
-    return languages.get("Source", ""), languages.get("Target", ""), text
+    if found is None:
+        return "", [], text
+    return found.group(1), [t.strip() for t in found.group(2).split(",")], text
+
+
+def prompt_parts(request: LLMRequest) -> tuple[str, str, str]:
+    """(source, target, text) of a translation request made from our prompt (the first
+    target of a request for several)."""
+    source, targets, text = prompt_languages(request)
+    return source, targets[0] if targets else "", text
+
+
+def answer(request: LLMRequest, translate) -> str:
+    """The answer of a model that translates each target with ``translate(text, source,
+    target)``: plain for one language, JSON keyed by language for several."""
+    source, targets, text = prompt_languages(request)
+    if len(targets) > 1:
+        return json.dumps({t: translate(text, source, t) for t in targets}, ensure_ascii=False)
+    return translate(text, source, targets[0] if targets else "")
 
 
 _SCAM_WORDS = re.compile(
@@ -45,8 +65,9 @@ def translator(request: LLMRequest) -> str:
     """Answers translation prompts with the lexicon, and scam-scoring prompts with a score."""
     if is_scoring(request.system):
         return scorer(request)
-    source, target, text = prompt_parts(request)
-    return offline_translate(text, source=source, target=target)
+    return answer(
+        request, lambda text, source, target: offline_translate(text, source=source, target=target)
+    )
 
 
 def scorer(request: LLMRequest) -> str:

@@ -203,7 +203,8 @@ def test_the_glossary_reaches_the_prompt_and_the_key(llm):
     es("Good morning Sunny", glossary=["Sunny", "Absent"])
     es("Good morning Sunny")
 
-    assert "Sunny" in llm.calls[0].system and "Absent" not in llm.calls[0].system
+    assert "Sunny" in llm.calls[0].user.split("<message>")[0]
+    assert "Absent" not in llm.calls[0].user
     assert llm.call_count() == 2  # same words, other glossary: another entry
 
 

@@ -1,5 +1,10 @@
 """Which providers the configuration selects, and each SDK provider over the wire."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from translation.engine import translate
@@ -57,3 +62,26 @@ def test_only_an_anthropic_key_translates_through_claude(llm, no_providers):
 
     assert result.provider == "anthropic" and llm.calls[0].stream
     assert result.text.lower().startswith("bonne nuit")
+
+
+@pytest.mark.parametrize(
+    "spec", ["anthropc:claude-haiku-4-5", "openai:gpt-4o-mini,gemini:pro", "offline:big", " , "]
+)
+def test_a_typo_in_the_provider_list_is_refused_with_its_name(spec):
+    with pytest.raises(ValueError, match="TRANSLATION_PROVIDERS|offline"):
+        parse_chain(spec)
+
+
+def test_a_process_with_a_typo_in_the_provider_list_does_not_start(tmp_path):
+    """The check runs when Django starts (the app's ready()), not at the first message."""
+    env = {**os.environ, "TRANSLATION_PROVIDERS": "anthropc:claude-haiku-4-5"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "unknown translation provider 'anthropc'" in done.stderr
