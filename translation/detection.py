@@ -1,22 +1,28 @@
-"""Which of the supported languages a message is written in, and whether it has words at all.
+"""Which language a message is written in, and whether it has words at all.
 
-Detection uses lingua in high-accuracy mode: chat messages are short, and lingua's low-accuracy
-mode is unreliable below about 120 characters. When the text cannot tell (too few letters, no
-clear winner, or a language we do not serve) the caller's fallback wins, normally the sender's
-profile language.
+The answer is one of the supported languages, "not one of ours" (when the caller asks for that)
+or the caller's fallback when the text cannot tell (too few letters, or no clear winner).
 
-A detector that knows only the supported languages would read Dutch as German and Polish as
-Portuguese, so each detector also knows a few "decoy" languages that share a script with the
-supported ones. A decoy that wins means "not a language we serve", and the answer is the
-fallback. Decoys dilute confidence, so confidence is measured as the winner's share among the
-supported languages only.
+The script of the letters decides first, without a model: a text mostly in a script that only
+one language is written in is that language (Thai, Hangul), and a text mostly in a script none
+of the supported languages is written in (Hebrew or Greek for the default twenty, Cyrillic for
+a service in Latin-script languages) is not in one of ours. The rest goes to lingua in
+high-accuracy mode: chat messages are short, and lingua's low-accuracy mode is unreliable below
+about 120 characters.
+
+A detector that knows only the supported languages would read Catalan as Spanish and Swedish as
+German, so each detector also knows "decoy" languages that share a script with the supported
+ones. A decoy that wins clearly (twice the confidence of the best supported language) means "a
+language we do not serve"; one that wins by a hair cannot tell. A supported language wins when
+it holds most of the supported languages' confidence, or twice its closest rival's: twenty
+languages share the confidence thinly on a short text.
 
 Detectors preload their language models when built, and a process keeps them for its life
-(models are shared by every detector in the process). For the six default languages and their
-decoys that is about 1.5 s and 400 MB per process, paid once; lazy loading would cost the same
-memory within the first few messages, and make those messages wait. A process that would rather
-pay at start-up than on its first message calls `preload_detector(settings.SUPPORTED_LANGUAGES)`
-from its start-up hook (a Celery worker's, for instance).
+(models are shared by every detector in the process). For the twenty default languages and
+their decoys that is about 5 s and 750 MB per process, paid once (bench/detection.py measures
+it); lazy loading would cost the same memory within the first few messages, and make those
+messages wait. A process that would rather pay at start-up than on its first message calls
+`preload_detector(settings.SUPPORTED_LANGUAGES)` from its start-up hook (a Celery worker's).
 """
 
 import logging
@@ -29,52 +35,102 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 
 from translation.masking import without_protected
 
+# BCP 47 "undetermined": a text in a language, but not one we serve.
+UNDETERMINED = "und"
 # Characters of a text that detection reads (a long message is judged by its beginning).
 DETECTION_CHARS = 400
 _CODES = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w{12,}\b")
 
 __all__ = [
+    "DETECTION_CHARS",
+    "UNDETERMINED",
     "detect_language",
-    "foreign_script_language",
     "has_translatable_text",
     "preload_detector",
 ]
 
 logger = logging.getLogger(__name__)
 
-# Scripts, and the decoys a detector gets when it serves a language written in that script. The
-# Latin decoys are the languages most used in chat plus those most often misread as them (Dutch
-# as German, Catalan as Spanish, Romanian or Polish as Portuguese, …); the others are the near
-# neighbours within their script. Only what shares a script can be confused: lingua rules out a
-# language whose script a text does not use before it computes anything.
-_LATIN = frozenset({
-    "af", "az", "bs", "ca", "cs", "cy", "da", "de", "en", "eo", "es", "et", "eu", "fi", "fr", "ga",
-    "hr", "hu", "id", "is", "it", "la", "lg", "lt", "lv", "mi", "ms", "nb", "nl", "nn", "pl", "pt",
-    "ro", "sk", "sl", "sn", "so", "sq", "st", "sv", "sw", "tl", "tn", "tr", "ts", "vi", "xh", "yo",
-    "zu",
-})  # fmt: skip
-_CYRILLIC = frozenset({"be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"})
-_ARABIC = frozenset({"ar", "fa", "ur"})
-_DEVANAGARI = frozenset({"hi", "mr"})
-_HAN = frozenset({"ja", "zh"})
-_DECOYS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
-    (_LATIN, ("en", "es", "fr", "de", "it", "pt", "nl", "ca", "ro", "pl", "sv", "da", "tr", "id")),
-    (_CYRILLIC, ("ru", "uk", "bg")),
-    (_ARABIC, ("ar", "fa", "ur")),
-    (_DEVANAGARI, ("hi", "mr")),
-    (_HAN, ("ja", "zh")),
-)
+# Every language lingua knows, by the scripts it is written in (Unicode script names).
+_SCRIPTS: dict[str, frozenset[str]] = {
+    "Latin": frozenset({
+        "af", "az", "bs", "ca", "cs", "cy", "da", "de", "en", "eo", "es", "et", "eu", "fi", "fr",
+        "ga", "hr", "hu", "id", "is", "it", "la", "lg", "lt", "lv", "mi", "ms", "nb", "nl", "nn",
+        "pl", "pt", "ro", "sk", "sl", "sn", "so", "sq", "st", "sv", "sw", "tl", "tn", "tr", "ts",
+        "vi", "xh", "yo", "zu",
+    }),
+    "Cyrillic": frozenset({"be", "bg", "kk", "mk", "mn", "ru", "sr", "uk"}),
+    "Arabic": frozenset({"ar", "fa", "ur"}),
+    "Devanagari": frozenset({"hi", "mr"}),
+    "Han": frozenset({"ja", "zh"}),
+    "Hiragana": frozenset({"ja"}),
+    "Katakana": frozenset({"ja"}),
+    "Hangul": frozenset({"ko"}),
+    "Thai": frozenset({"th"}),
+    "Greek": frozenset({"el"}),
+    "Hebrew": frozenset({"he"}),
+    "Armenian": frozenset({"hy"}),
+    "Georgian": frozenset({"ka"}),
+    "Bengali": frozenset({"bn"}),
+    "Gujarati": frozenset({"gu"}),
+    "Gurmukhi": frozenset({"pa"}),
+    "Tamil": frozenset({"ta"}),
+    "Telugu": frozenset({"te"}),
+}  # fmt: skip
+# Languages written in a script of their own: named by it, with no model (Japanese shares Han
+# with Chinese, so lingua tells those two apart).
+_OWN_SCRIPT = {
+    code: script
+    for script, codes in _SCRIPTS.items()
+    if len(codes) == 1
+    for code in codes
+    if sum(code in others for others in _SCRIPTS.values()) == 1
+}
+# The languages a detector tells apart in each script: the ones people chat in most, and the
+# ones most often misread as them (Catalan as Spanish, Romanian as Portuguese or Italian, the
+# Nordic languages and Afrikaans as German, Dutch or English, Slovak as Polish, Azerbaijani as
+# Turkish, Bulgarian and Serbian as Russian, Persian and Urdu as Arabic, Marathi as Hindi). Those
+# a service does not serve are its decoys, at 20-60 MB of models each. Left out: languages rare
+# in chat; those that mostly read as another decoy, which says "not ours" all the same (Czech
+# as Slovak, Norwegian as Danish or Swedish, Hungarian and Estonian as Finnish, Slovene and
+# Bosnian as Croatian, Latvian as Lithuanian, Macedonian as Bulgarian or Serbian); Malay, which
+# no model tells from Indonesian reliably (it reads as Indonesian, which its readers read); and
+# Kazakh, whose model claims short Ukrainian texts, and Belarusian (both read as Ukrainian).
+_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "Latin": (
+        "en", "es", "pt", "fr", "de", "it", "nl", "pl", "tr", "id", "vi", "tl",
+        "ca", "ro", "sv", "da", "af", "sk", "hr", "fi", "az", "sq", "lt",
+    ),
+    "Cyrillic": ("ru", "uk", "bg", "sr"),
+    "Arabic": ("ar", "fa", "ur"),
+    "Devanagari": ("hi", "mr"),
+    "Han": ("ja", "zh"),
+}  # fmt: skip
+# A winner is clear when it holds this share of its confidence and its closest rival's
+# together (2/3: twice the rival's), or the caller's min_confidence if that is stricter.
+_CLEAR_WIN = 2 / 3
 # Characters that each carry about a word's worth of meaning: counted as three letters, so that a
 # short Japanese or Chinese sentence is not treated like "ok".
 _DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
 class _Detector:
-    """A lingua detector and the supported languages it may answer, with their codes."""
+    """What one set of supported languages is detected with: the languages named by their
+    script, the letters of scripts none of them is written in, and a lingua detector for the
+    rest with the supported languages it may answer."""
 
-    __slots__ = ("lingua", "served")
+    __slots__ = ("foreign", "lingua", "own", "served")
 
-    def __init__(self, lingua: LanguageDetector | None, served: dict[Language, str]) -> None:
+    def __init__(
+        self,
+        *,
+        own: list[tuple[str, regex.Pattern]],
+        foreign: regex.Pattern,
+        lingua: LanguageDetector | None,
+        served: dict[Language, str],
+    ) -> None:
+        self.own = own
+        self.foreign = foreign
         self.lingua = lingua
         self.served = served
 
@@ -88,73 +144,62 @@ def detect_language(
     *,
     supported: Sequence[str],
     fallback: str,
+    outside: str | None = None,
     min_confidence: float = 0.5,
     min_letters: int = 12,
 ) -> str:
-    """The ISO 639-1 code of the supported language `text` is written in, or `fallback`.
+    """The ISO 639-1 code of the supported language `text` is written in, `outside` when it is
+    clearly in another language, or `fallback` when the text cannot tell.
 
-    Links, e-mail addresses, @mentions, numbers and emoji are ignored. The fallback is returned
-    for text with fewer than `min_letters` letters, when the winner's share of confidence among
-    the supported languages is below `min_confidence`, and when an unsupported language wins.
+    Links, e-mail addresses, @mentions, numbers and emoji are ignored. The text cannot tell with
+    fewer than `min_letters` letters, or without a clear winner: a supported language needs
+    `min_confidence` of the supported languages' confidence or that share of its own and its
+    closest rival's together (at least 2/3); a decoy needs that share against the best supported
+    language, and the decoys together `min_confidence`. Without `outside`, a text in another
+    language gets the fallback too.
     """
     # Codes mixing letters and digits (wallet addresses, IBANs, order numbers) are in no
     # language, and their letters would outvote a short sentence.
     words = _CODES.sub(" ", without_protected(text))
-    if _letter_count(words) < min_letters:
+    letters = _letter_count(words)
+    if letters < min_letters:
         return fallback
     if len(words) > DETECTION_CHARS:
         # Detection costs time in proportion to the text (about 3.5 us a character here), and
         # lingua is as sure at a few hundred characters as at a few thousand.
         words = words[:DETECTION_CHARS].rsplit(None, 1)[0]
+        letters = _letter_count(words)
+    not_ours = fallback if outside is None else outside
     detector = _detector_for(supported)
+    for code, script in detector.own:
+        if 2 * _letter_count("".join(script.findall(words))) > letters:
+            return code
+    if 2 * _letter_count("".join(detector.foreign.findall(words))) > letters:
+        return not_ours
     if detector.lingua is None:
         return fallback
     values = detector.lingua.compute_language_confidence_values(words)
+    if not values or values[0].value <= 0:
+        return fallback
     served = detector.served
-    if not values or values[0].language not in served:
+    winner, runner_up = values[0], values[1] if len(values) > 1 else None
+    ours = [value.value for value in values if value.language in served]
+    clear = max(min_confidence, _CLEAR_WIN)
+    if winner.language not in served:
+        # A decoy wins. With twenty of them, a text that resembles nothing (a handle, a few
+        # words of slang) spreads its confidence thin and one of them wins by a hair; that
+        # cannot tell, and neither can a Hindi text that is a little like Marathi.
+        decoys = sum(value.value for value in values) - sum(ours)
+        beats_ours = winner.value >= clear * (winner.value + max(ours, default=0.0))
+        return not_ours if beats_ours and decoys >= min_confidence else fallback
+    # Twenty supported languages dilute each other's share on a short text ("sorry it cut
+    # off" gives English 0.31, Tagalog 0.16, and a little to each of the others): a winner
+    # well ahead of the runner-up is as clear as one holding most of the share.
+    share = winner.value / sum(ours)
+    ahead = runner_up is None or winner.value >= clear * (winner.value + runner_up.value)
+    if share < min_confidence and not ahead:
         return fallback
-    total = sum(value.value for value in values if value.language in served)
-    if total <= 0 or values[0].value / total < min_confidence:
-        return fallback
-    return served[values[0].language]
-
-
-# Scripts none of the usual supported languages are written in, each with the languages a text
-# in it may be (decided among them by a small detector of their own).
-_FOREIGN_SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Arabic", ("ar", "fa", "ur")),
-    ("Cyrillic", ("ru", "uk", "bg")),
-    ("Hebrew", ("he",)),
-    ("Devanagari", ("hi", "mr")),
-    ("Thai", ("th",)),
-    ("Hangul", ("ko",)),
-    ("Greek", ("el",)),
-)
-_SCRIPT_LETTER = {name: regex.compile(rf"\p{{Script={name}}}") for name, _ in _FOREIGN_SCRIPTS}
-
-
-def foreign_script_language(text: str, *, supported: Sequence[str]) -> str | None:
-    """The language of a text written mostly in a script that no supported language uses
-    (Arabic for a service in six Latin-script languages), or None. Detection among the
-    supported languages falls back for such a text; this names it instead of labelling it
-    with the sender's profile language."""
-    letters = [char for char in without_protected(text) if char.isalpha()]
-    if not letters:
-        return None
-    sample = "".join(letters[:DETECTION_CHARS])
-    for name, languages in _FOREIGN_SCRIPTS:
-        if set(languages) & {code.lower() for code in supported}:
-            continue
-        if len(_SCRIPT_LETTER[name].findall(sample)) * 2 <= len(sample):
-            continue
-        if len(languages) == 1:
-            return languages[0]
-        detector = _detector_for(languages)
-        if detector.lingua is None:
-            return languages[0]
-        found = detector.lingua.detect_language_of(sample)
-        return detector.served.get(found, languages[0]) if found else languages[0]
-    return None
+    return served[winner.language]
 
 
 def has_translatable_text(text: str) -> bool:
@@ -181,31 +226,35 @@ def _detector_for(supported: Iterable[str]) -> _Detector:
 
 
 def _build(codes: tuple[str, ...]) -> _Detector:
-    served = {}
-    for code in codes:
-        iso = _iso(code)
-        if iso is None:
-            # Text in a language lingua does not know falls back, like any unsupported one.
-            logger.warning("language detection does not know %r; its text falls back", code)
-        else:
-            served[Language.from_iso_code_639_1(iso)] = code
-    if not served:
-        return _Detector(None, served)
-    codes_known = set(served.values())
-    languages = set(codes_known)
-    for script, decoys in _DECOYS:
-        if codes_known & script:
-            languages.update(decoys)
-    isos = [_iso(code) for code in sorted(languages)]
-    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
-    return _Detector(builder.with_preloaded_language_models().build(), served)
+    known = [code for code in codes if any(code in langs for langs in _SCRIPTS.values())]
+    for code in sorted(set(codes) - set(known)):
+        # Text in a language detection does not know is treated like any other unsupported one.
+        logger.warning("language detection does not know %r; its text is not told apart", code)
+    own = [(code, _letters_of([_OWN_SCRIPT[code]])) for code in known if code in _OWN_SCRIPT]
+    modelled = [code for code in known if code not in _OWN_SCRIPT]
+    scripts = [script for script, langs in _SCRIPTS.items() if langs & set(known)]
+    languages = set(modelled)
+    for script in scripts:
+        if languages & _SCRIPTS[script]:
+            languages.update(_CANDIDATES.get(script, ()))
+    lingua = None
+    if modelled:
+        isos = [IsoCode639_1.from_str(code) for code in sorted(languages)]
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
+        lingua = builder.with_preloaded_language_models().build()
+    served = {Language.from_iso_code_639_1(IsoCode639_1.from_str(c)): c for c in modelled}
+    return _Detector(own=own, foreign=_letters_not_of(scripts), lingua=lingua, served=served)
 
 
-def _iso(code: str) -> IsoCode639_1 | None:
-    try:
-        return IsoCode639_1.from_str(code)
-    except ValueError:
-        return None
+def _letters_of(scripts: Sequence[str]) -> regex.Pattern:
+    return regex.compile("[" + "".join(rf"\p{{Script={name}}}" for name in scripts) + "]")
+
+
+def _letters_not_of(scripts: Sequence[str]) -> regex.Pattern:
+    """Letters of a real script (not the symbols and modifiers every script shares) other than
+    `scripts`."""
+    shared = "".join(rf"\p{{Script={name}}}" for name in ("Common", "Inherited", *scripts))
+    return regex.compile(rf"[\p{{L}}--[{shared}]]", regex.V1)
 
 
 def _letter_count(text: str) -> int:

@@ -260,8 +260,12 @@ PIPELINE_THREADS = _env_int("PIPELINE_THREADS", 4)
 # Days a closed conversation (an unmatch) keeps its messages; 0 keeps them for good.
 CLOSED_CONVERSATION_RETENTION_DAYS = _env_int("CLOSED_CONVERSATION_RETENTION_DAYS", 90)
 
-# ISO 639-1 codes a reader can choose and the pipeline translates into.
-SUPPORTED_LANGUAGES = _env_list("SUPPORTED_LANGUAGES", "en,es,fr,de,it,pt")
+# ISO 639-1 codes a reader can choose and the pipeline translates into; by default the twenty
+# languages of the safety lexicons. A message in any other language has source language "und"
+# and is still translated. Each language costs the detector memory (translation/detection.py).
+SUPPORTED_LANGUAGES = _env_list(
+    "SUPPORTED_LANGUAGES", "en,es,fr,de,it,pt,nl,pl,ru,uk,tr,ar,hi,id,vi,th,ja,zh,ko,tl"
+)
 # Region used to read phone numbers written without a country code.
 DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
 

@@ -30,7 +30,7 @@ from moderation.policy import Action
 from moderation.scoring import scoring_available
 from translation.costs import budget_exceeded
 from translation.engine import CallContext
-from translation.services import DONE, detected_language_of, translations_for
+from translation.services import DONE, UNDETERMINED, detected_language_of, translations_for
 
 
 def messages_process(*, message_ids: Sequence[int]) -> int:
@@ -122,7 +122,7 @@ def message_outcome(
     detected = detected_language_of(message.text)
     source = detected or sender.language
     languages = None
-    if detected:
+    if detected and detected != UNDETERMINED:
         languages = tuple(dict.fromkeys(c for c in (detected, sender.language) if c))
     region = sender.country
     regions = (
