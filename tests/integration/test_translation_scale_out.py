@@ -7,7 +7,7 @@ import pytest
 from tests.integration.processes import process_group, service_env
 from tests.integration.test_scale_out import connect
 from tests.support.llm_server import FakeLLMServer, Fault
-from tests.support.responders import translation_calls, translator
+from tests.support.responders import prompt_parts, translation_calls, translator
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -142,3 +142,59 @@ def test_losing_the_primary_mid_traffic_loses_no_message_and_no_translation(
         except BaseException:
             show_logs(group, ["asgi-1", "worker-1"])
             raise
+
+
+def test_a_message_no_model_can_translate_acceptably_leaves_other_senders_untouched(
+    services_url, tmp_path, llm_server, make_user, make_conversation
+):
+    """Every answer for one text is commentary: that text ends untranslatable after a bounded
+    number of calls and is not retried, while the other conversation is translated throughout
+    (that no breaker opens for it is tests/translation/test_fanout.py's to show)."""
+    users = [
+        make_user(language=lang, username=name)
+        for name, lang in (("eve", "en"), ("fil", "es"), ("gus", "en"), ("hal", "es"))
+    ]
+    poisoned = make_conversation(users[0], users[1], translate_for=[users[1]]).pk
+    healthy = make_conversation(users[2], users[3], translate_for=[users[3]]).pk
+
+    def model(request):
+        _, _, text = prompt_parts(request)
+        if "weekend" in text:
+            return "Sure! Here is the translation: Mi fin de semana fue genial"
+        return translator(request)
+
+    llm_server.responder = model
+    with process_group(tmp_path, llm_env(services_url, llm_server)) as group:
+        port = group.asgi("asgi-1")
+        group.worker("worker-1")
+        group.worker("worker-2")
+
+        async def scenario() -> None:
+            eve, fil, gus, hal = [await connect(port, u.username) for u in users]
+            await fil.subscribe(poisoned)
+            await hal.subscribe(healthy)
+            await eve.send(
+                type="message.send",
+                conversation=poisoned,
+                client_id="p",
+                text="My weekend was great",
+            )
+            for n, text in enumerate(PHRASES, start=1):
+                await gus.send(
+                    type="message.send", conversation=healthy, client_id=str(n), text=text
+                )
+            bad = (await fil.receive("message.new"))["message"]["translation"]
+            good = [(await hal.receive("message.new"))["message"] for _ in PHRASES]
+            assert bad["status"] == "untranslatable"
+            assert [m["translation"]["status"] for m in good] == ["done"] * len(PHRASES)
+            for client in (eve, fil, gus, hal):
+                await client.socket.close()
+
+        try:
+            asyncio.run(scenario())
+        except BaseException:
+            show_logs(group, ["asgi-1", "worker-1", "worker-2"])
+            raise
+    poisoned_calls = [c for c in translation_calls(llm_server) if "weekend" in c.user]
+    # Asked twice of each provider (TRANSLATION_ATTEMPTS), and never again in the background.
+    assert len(poisoned_calls) == 4
