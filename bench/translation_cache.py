@@ -61,6 +61,7 @@ def main() -> None:
     from tests.support.llm_wire import estimate_tokens
     from tests.support.responders import answer
     from translation.costs import price_of
+    from translation.failures import ProviderError
     from translation.models import ProviderCall
     from translation.offline import SUPPORTED
     from translation.services import translations_for
@@ -105,7 +106,10 @@ def main() -> None:
                     if mode == "plain" and key in seen:
                         continue
                     seen.add(key)
-                    result = provider.translate(text, source="en", target=target)
+                    try:
+                        result = provider.translate(text, source="en", target=target)
+                    except ProviderError as refused:  # paid for all the same
+                        result = refused
                     tokens_in += result.input_tokens
                     tokens_out += result.output_tokens
             if mode == "xlate":

@@ -19,6 +19,7 @@ from translation.detection import has_translatable_text
 from translation.failures import Disposition, ProviderError
 from translation.masking import PlaceholderError, mask, unmask
 from translation.providers import Provider, TranslationResult, get_chain
+from translation.results import Translation
 from translation.segmentation import join_segments, split_sentences
 from translation.singleflight import single_flight
 
@@ -42,15 +43,6 @@ class TranslationUnavailable(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Translated:
-    text: str
-    provider: str
-    model: str
-    from_cache: bool
-    cost_usd: Decimal = Decimal(0)
-
-
-@dataclass(frozen=True, slots=True)
 class CallContext:
     """Who a translation is for, so its cost lands on the right user and message."""
 
@@ -66,11 +58,11 @@ def translate(
     target: str,
     glossary: Sequence[str] = (),
     context: CallContext | None = None,
-) -> Translated:
+) -> Translation:
     """The translation of `text`, or TranslationUnavailable when every provider failed."""
     context = context or CallContext()
     if source == target or not has_translatable_text(text):
-        return Translated(text, "none", "", from_cache=True)
+        return Translation.done(target, text, provider="none", from_cache=True)
     terms = tuple(sorted({term for term in glossary if term and term in text}))
     masked = mask(text)
     try:
@@ -86,11 +78,11 @@ def translate(
 
 def cached_translation(
     text: str, *, source: str, target: str, glossary: Sequence[str] = ()
-) -> Translated | None:
+) -> Translation | None:
     """The translation the cache already has for a text of one piece, or None; no provider
     is called (a sender over budget is still served what costs nothing)."""
     if source == target or not has_translatable_text(text):
-        return Translated(text, "none", "", from_cache=True)
+        return Translation.done(target, text, provider="none", from_cache=True)
     chain = get_chain()
     if all(provider.is_demo for provider in chain):
         return None
@@ -109,20 +101,27 @@ def cached_translation(
     entry = cache_get(key)
     if entry is None:
         return None
-    return Translated(unmask(entry.text, masked.values), entry.provider, entry.model, True)
+    return Translation.done(
+        target,
+        unmask(entry.text, masked.values),
+        provider=entry.provider,
+        model=entry.model,
+        from_cache=True,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Pieces:
-    parts: list[Translated]
+    parts: list[Translation]
     segments: list
 
-    def summary(self, text: str) -> Translated:
+    def summary(self, text: str) -> Translation:
         first = next((p for p in self.parts if not p.from_cache), self.parts[0])
-        return Translated(
+        return Translation.done(
+            first.language,
             text,
-            first.provider,
-            first.model,
+            provider=first.provider,
+            model=first.model,
             from_cache=all(p.from_cache for p in self.parts),
             cost_usd=sum((p.cost_usd for p in self.parts), Decimal(0)),
         )
@@ -137,7 +136,7 @@ def _translate_segments(
             [_segment(segments[0].text, source, target, terms, context, plain)], segments
         )
 
-    def work(segment) -> Translated:
+    def work(segment) -> Translation:
         try:
             return _segment(segment.text, source, target, terms, context, plain)
         finally:
@@ -150,13 +149,13 @@ def _translate_segments(
 
 def _segment(
     text: str, source: str, target: str, terms: tuple[str, ...], context, plain: bool
-) -> Translated:
+) -> Translation:
     chain = get_chain()
     if all(provider.is_demo for provider in chain):
         # A lexicon lookup costs microseconds: storing it in the shared cache would cost a
         # database write per new text, and looking it up a round trip, for nothing.
         result = chain[0].translate(text, source=source, target=target, glossary=terms)
-        return Translated(result.text, result.provider, result.model, from_cache=False)
+        return Translation.done(target, result.text, provider=result.provider, model=result.model)
     version = entry_version(chain, plain=plain)
     key = cache_key(text=text, source=source, target=target, prompt_version=version, glossary=terms)
     computed_cost: list[Decimal] = []
@@ -187,10 +186,11 @@ def _segment(
         halves = split_sentences(text, max_chars=len(text) // 2)
         parts = [_segment(h.text, source, target, terms, context, plain) for h in halves]
         return _Pieces(parts, halves).summary(join_segments([p.text for p in parts], halves))
-    return Translated(
+    return Translation.done(
+        target,
         entry.text,
-        entry.provider,
-        entry.model,
+        provider=entry.provider,
+        model=entry.model,
         from_cache=not computed,
         cost_usd=computed_cost[0] if computed_cost else Decimal(0),
     )

@@ -25,7 +25,6 @@ from translation.costs import call_record, quality_record
 from translation.detection import has_translatable_text
 from translation.engine import (
     CallContext,
-    Translated,
     TranslationUnavailable,
     entry_version,
     placeholders_kept,
@@ -34,6 +33,7 @@ from translation.engine import (
 from translation.failures import Disposition, ProviderError
 from translation.masking import mask, unmask
 from translation.providers import Provider, get_chain
+from translation.results import Translation
 from translation.segmentation import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def translate_many(
     targets: Sequence[str],
     glossary: Sequence[str] = (),
     context: CallContext | None = None,
-) -> dict[str, Translated | TranslationUnavailable]:
+) -> dict[str, Translation | TranslationUnavailable]:
     """The translation of ``text`` into each of ``targets`` (an exception for those no
     provider could give), in as few provider calls as the cache and the providers allow."""
     context = context or CallContext()
@@ -73,20 +73,24 @@ def translate_many(
         return {target: _one(text, source, target, glossary, context) for target in wanted}
     terms = tuple(sorted({term for term in glossary if term and term in text}))
     version = entry_version(chain, plain=False)
-    results: dict[str, Translated | TranslationUnavailable] = {}
+    results: dict[str, Translation | TranslationUnavailable] = {}
     claimed: list[_Claimed] = []
     rest: list[str] = []
     for target in wanted:
         if target == source:
-            results[target] = Translated(text, "none", "", from_cache=True)
+            results[target] = Translation.done(target, text, provider="none", from_cache=True)
             continue
         key = cache_key(
             text=masked.text, source=source, target=target, prompt_version=version, glossary=terms
         )
         entry = cache_get(key)
         if entry is not None:
-            results[target] = Translated(
-                unmask(entry.text, masked.values), entry.provider, entry.model, from_cache=True
+            results[target] = Translation.done(
+                target,
+                unmask(entry.text, masked.values),
+                provider=entry.provider,
+                model=entry.model,
+                from_cache=True,
             )
             continue
         lock, token = f"singleflight:{key}", uuid.uuid4().hex
@@ -98,11 +102,11 @@ def translate_many(
         if len(claimed) >= 2:
             done = _call_many(chain, masked.text, source, claimed, terms, context, version)
             for target, translated in done.items():
-                results[target] = Translated(
+                results[target] = Translation.done(
+                    target,
                     unmask(translated.text, masked.values),
-                    translated.provider,
-                    translated.model,
-                    from_cache=False,
+                    provider=translated.provider,
+                    model=translated.model,
                     cost_usd=translated.cost_usd,
                 )
     finally:
@@ -117,7 +121,7 @@ def translate_many(
 
 def _one(
     text: str, source: str, target: str, glossary: Sequence[str], context: CallContext
-) -> Translated | TranslationUnavailable:
+) -> Translation | TranslationUnavailable:
     try:
         return translate(text, source=source, target=target, glossary=glossary, context=context)
     except TranslationUnavailable as error:
@@ -136,7 +140,7 @@ def _call_many(
     terms: tuple[str, ...],
     context: CallContext,
     version: str,
-) -> dict[str, Translated]:
+) -> dict[str, Translation]:
     """One call for every claimed language, on the first provider that answers; the good
     answers are cached. Languages left out are translated one by one by the caller."""
     targets = [each.target for each in claimed]
@@ -188,8 +192,8 @@ def _call_many(
                 provider=result.provider,
                 model=result.model,
             )
-            done[each.target] = Translated(
-                entry.text, entry.provider, entry.model, from_cache=False, cost_usd=share
+            done[each.target] = Translation.done(
+                each.target, entry.text, provider=entry.provider, model=entry.model, cost_usd=share
             )
         return done
     return {}

@@ -1,9 +1,13 @@
-"""The one status vocabulary of a translation, for the engine, its callers and the rows that
-keep translations (chat.MessageTranslation)."""
+"""The one result type and status vocabulary of a translation, for the engine, its callers and
+the rows that keep translations (chat.MessageTranslation). A provider's answer to one call is
+another thing (translation.providers.base.TranslationResult: its text and its tokens)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models
 
-__all__ = ["TranslationStatus"]
+__all__ = ["Translation", "TranslationStatus"]
 
 
 class TranslationStatus(models.TextChoices):
@@ -15,3 +19,40 @@ class TranslationStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
     # Every provider answered, and every answer failed the output checks: not retried.
     UNTRANSLATABLE = "untranslatable", "Untranslatable"
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A text in one reader's language, or why it is not there."""
+
+    language: str
+    status: str
+    text: str = ""
+    provider: str = ""
+    model: str = ""
+    from_cache: bool = False
+    reason: str = ""
+    # An unavailable translation that a later attempt may get (a provider outage).
+    retryable: bool = False
+    cost_usd: Decimal = Decimal(0)
+
+    @classmethod
+    def done(
+        cls,
+        language: str,
+        text: str,
+        *,
+        provider: str,
+        model: str = "",
+        from_cache: bool = False,
+        cost_usd: Decimal = Decimal(0),
+    ) -> "Translation":
+        return cls(
+            language,
+            TranslationStatus.DONE,
+            text=text,
+            provider=provider,
+            model=model,
+            from_cache=from_cache,
+            cost_usd=cost_usd,
+        )

@@ -2,15 +2,13 @@
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 
 from translation.detection import UNDETERMINED, detect_language
 from translation.engine import CallContext, TranslationUnavailable, cached_translation, translate
 from translation.fanout import translate_many
-from translation.results import TranslationStatus
+from translation.results import Translation, TranslationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -20,20 +18,6 @@ DONE, UNAVAILABLE, SKIPPED, UNTRANSLATABLE = (
     TranslationStatus.SKIPPED,
     TranslationStatus.UNTRANSLATABLE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Translation:
-    language: str
-    status: str
-    text: str = ""
-    provider: str = ""
-    model: str = ""
-    from_cache: bool = False
-    reason: str = ""
-    # An unavailable translation that a later attempt may get (a provider outage).
-    retryable: bool = False
-    cost_usd: Decimal = Decimal(0)
 
 
 def detected_language_of(text: str) -> str:
@@ -86,20 +70,14 @@ def translations_for(
     return [_translation(target, found[target], source) for target in wanted]
 
 
-def _translation(target: str, found, source: str) -> Translation:
+def _translation(
+    target: str, found: Translation | TranslationUnavailable, source: str
+) -> Translation:
     if isinstance(found, TranslationUnavailable):
         logger.warning("translation %s→%s unavailable: %s", source, target, found.code)
         status = UNTRANSLATABLE if found.code == UNTRANSLATABLE else UNAVAILABLE
         return Translation(target, status, reason=found.code, retryable=found.retryable)
-    return Translation(
-        target,
-        DONE,
-        text=found.text,
-        provider=found.provider,
-        model=found.model,
-        from_cache=found.from_cache,
-        cost_usd=found.cost_usd,
-    )
+    return found
 
 
 def _cached_or_skipped(text: str, source: str, target: str, glossary: Sequence[str]) -> Translation:
