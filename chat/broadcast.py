@@ -16,11 +16,14 @@ import atexit
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
+
+from xlate_site import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -72,21 +75,23 @@ class _Sender:
         with self.lock:
             self.unsent += 1
             self.drained.clear()
-        self.loop.call_soon_threadsafe(self._put, group, event)
+        self.loop.call_soon_threadsafe(self._put, group, event, time.perf_counter())
 
-    def _put(self, group: str, event: dict[str, Any]) -> None:
+    def _put(self, group: str, event: dict[str, Any], queued_at: float) -> None:
         if self.queue is None:
             self.queue = asyncio.Queue()
             self.loop.create_task(self._drain(self.queue))
-        self.queue.put_nowait((group, event))
+        self.queue.put_nowait((group, event, queued_at))
 
     async def _drain(self, queue: asyncio.Queue) -> None:
         layer = get_channel_layer()
         while True:
-            group, event = await queue.get()
+            group, event, queued_at = await queue.get()
             try:
                 if layer is not None:
                     await _send_retrying(layer, group, event)
+                # From the commit that made the event to the channel layer having it.
+                metrics.STAGE_SECONDS.labels("broadcast").observe(time.perf_counter() - queued_at)
             finally:
                 with self.lock:
                     self.unsent -= 1

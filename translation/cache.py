@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from translation.models import CachedTranslation
+from xlate_site import metrics
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -35,6 +36,7 @@ def cache_get(key: str) -> CachedTranslation | None:
             [timezone.now(), key],
         )
         row = cursor.fetchone()
+    metrics.CACHE_LOOKUPS.labels("miss" if row is None else "hit").inc()
     if row is None:
         return None
     text, provider, model = row

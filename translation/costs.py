@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from translation.models import ProviderCall
 from translation.providers import get_chain
+from xlate_site import metrics
 
 _MILLION = Decimal(1_000_000)
 _QUALITY_WINDOW = 24 * 3600
@@ -33,6 +34,11 @@ def call_record(provider, context, started: float, *, result=None, error=None) -
     """
     if provider.is_demo:
         return Decimal(0)
+    elapsed = time.perf_counter() - started
+    metrics.PROVIDER_CALLS.labels(
+        provider.name, context.purpose, "ok" if error is None else error.code
+    ).inc()
+    metrics.PROVIDER_LATENCY.labels(provider.name).observe(elapsed)
     source = result if result is not None else error
     input_tokens = getattr(source, "input_tokens", 0) or 0
     output_tokens = getattr(source, "output_tokens", 0) or 0
@@ -48,10 +54,11 @@ def call_record(provider, context, started: float, *, result=None, error=None) -
         output_tokens=output_tokens,
         tokens_estimated=estimated,
         cost_usd=cost,
-        latency_ms=int((time.perf_counter() - started) * 1000),
+        latency_ms=int(elapsed * 1000),
         user_id=context.user_id,
         message_id=context.message_id,
     )
+    metrics.SPEND.labels(provider.name).inc(float(cost))
     return cost
 
 

@@ -269,6 +269,14 @@ SUPPORTED_LANGUAGES = _env_list(
 # Region used to read phone numbers written without a country code.
 DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
 
+# --- Metrics -------------------------------------------------------------------------------
+
+# /metrics (Prometheus): with a token, only `Authorization: Bearer <token>` reads it; without
+# one, only clients from these networks. Several processes add up their counters through
+# PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode; empty it at each deploy).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = _env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+
 # --- Webhooks --------------------------------------------------------------------------------
 
 # Seconds a host's webhook URL may take to answer.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from chat import views as chat_views
+from xlate_site import metrics_view
 from xlate_site.api import api
 
 urlpatterns = [
@@ -19,5 +20,6 @@ urlpatterns = [
     ),
     path("moderation/", include("moderation.urls")),
     path("api/", api.urls),
+    path("metrics", metrics_view.metrics, name="metrics"),
     path("", include("chat.urls")),
 ]

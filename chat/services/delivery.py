@@ -42,6 +42,7 @@ from moderation.decisions import Decision
 from moderation.models import AuditEvent
 from moderation.policy import MASKABLE, Action
 from translation.services import SKIPPED, UNAVAILABLE, Translation
+from xlate_site import metrics
 
 UNFINISHED = (Message.Status.PENDING, Message.Status.READY)
 
@@ -83,7 +84,7 @@ def outcomes_finalize(outcomes: Sequence[Outcome]) -> None:
         by_conversation[outcome.message.conversation_id][outcome.message.pk] = outcome
     if not by_conversation:
         return
-    with _one_writer(), transaction.atomic():
+    with metrics.stage("finalize"), _one_writer(), transaction.atomic():
         # Conversations are locked in one order, so two workers never deadlock.
         for conversation_id in sorted(by_conversation):
             _finalize(conversation_id, by_conversation[conversation_id])
@@ -225,6 +226,11 @@ def _release_when_wait_ends(conversation_id: int, waiting_for: int) -> None:
     )
 
 
+def _count_final(state: str) -> None:
+    """Count a message reaching a final state, once its transaction commits."""
+    transaction.on_commit(lambda: metrics.MESSAGES_FINAL.labels(state).inc())
+
+
 def _apply(message: Message, outcome: Outcome) -> None:
     message.masked_text = outcome.masked_text
     message.source_language = outcome.source_language
@@ -335,6 +341,7 @@ def _withhold(outcome: Outcome) -> None:
     with connection.cursor() as cursor:
         _store(cursor, message)
         _insert(cursor, translation_rows(message, outcome.translations))
+    _count_final(message.status)
     _record(message, decision)
     event = "message.blocked" if blocked else "message.held"
     sender_notice(message, event, reason=decision.reason)
@@ -390,6 +397,7 @@ def _deliver(conversation_id: int, last_seq: int, items: Sequence[_Delivery]) ->
             message.decision = None
             message.finalized_at = now
             _store(cursor, message)
+            _count_final(message.status)
             rows = translation_rows(message, item.new)
             created += rows
             payloads.append(message_payload(message, rows + stored.get(message.pk, [])))

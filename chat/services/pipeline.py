@@ -31,6 +31,7 @@ from moderation.scoring import scoring_available
 from translation.costs import budget_exceeded
 from translation.engine import CallContext
 from translation.services import DONE, UNDETERMINED, detected_language_of, translations_for
+from xlate_site import metrics
 
 
 def messages_process(*, message_ids: Sequence[int]) -> int:
@@ -130,25 +131,29 @@ def message_outcome(
         settings.DEFAULT_PHONE_REGION,
     )
     read = {"region": region, "regions": regions, "languages": languages}
-    verdict = text_verdict(message.text, previous=previous, **read)
-    masked = ""
-    if verdict.action == Action.FLAG and _conversation_young(message):
-        verdict = text_verdict(message.text, previous=previous, mask_contacts=True, **read)
-        if verdict.action == Action.MASK:
-            masked = masked_text(message.text, verdict.findings)
+    with metrics.stage("safety"):
+        verdict = text_verdict(message.text, previous=previous, **read)
+        masked = ""
+        if verdict.action == Action.FLAG and _conversation_young(message):
+            verdict = text_verdict(message.text, previous=previous, mask_contacts=True, **read)
+            if verdict.action == Action.MASK:
+                masked = masked_text(message.text, verdict.findings)
     findings = tagged_findings(verdict, ORIGINAL)
     translations = []
     targets = context.reader_languages(exclude_user_id=message.sender_id)
     if verdict.action != Action.BLOCK and targets:
         # A masked message is translated masked: no translation can carry the detail.
-        translations = translations_for(
-            text=masked or message.text,
-            source=source,
-            targets=targets,
-            glossary=context.terms(),
-            context=CallContext(user_id=message.sender_id, message_id=message.pk),
-            within_budget=not (set(targets) - {source} and budget_exceeded(message.sender_id)),
-        )
+        with metrics.stage("translation"):
+            translations = translations_for(
+                text=masked or message.text,
+                source=source,
+                targets=targets,
+                glossary=context.terms(),
+                context=CallContext(user_id=message.sender_id, message_id=message.pk),
+                within_budget=not (
+                    set(targets) - {source} and budget_exceeded(message.sender_id)
+                ),
+            )
         for translation in translations:
             if translation.status == DONE:
                 seen = text_verdict(
@@ -163,14 +168,16 @@ def message_outcome(
         scoring_available()
         and sender_message_count(message) < settings.MODERATION_SCORE_FIRST_MESSAGES
     )
-    decision = final_decision(
-        verdict,
-        findings=findings,
-        text=message.text,
-        first_messages=first_messages,
-        context=CallContext(user_id=message.sender_id, message_id=message.pk, purpose="score"),
-        languages=languages,
-    )
+    with metrics.stage("scoring"):
+        decision = final_decision(
+            verdict,
+            findings=findings,
+            text=message.text,
+            first_messages=first_messages,
+            context=CallContext(user_id=message.sender_id, message_id=message.pk, purpose="score"),
+            languages=languages,
+        )
+    metrics.VERDICTS.labels(str(decision.action), decision.reason or "none").inc()
     if decision.action != Action.MASK:
         masked = ""  # the score or strict mode made it stricter: held or blocked whole
     return Outcome(message, source, decision, translations, masked_text=masked)
