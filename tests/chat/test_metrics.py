@@ -1,7 +1,9 @@
 """/metrics: who may read it, that what happens is counted, and that several processes add
 up (prometheus_client's multiprocess mode)."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from chat.models import Message
 from chat.services.submission import check_message_submit
+from xlate_site import metrics
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,10 +95,7 @@ def test_the_pending_queue_and_its_oldest_message_are_read_when_scraped(
 def test_counters_of_several_processes_add_up(tmp_path):
     """Two processes count into PROMETHEUS_MULTIPROC_DIR; a third reads the sum."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-    count = (
-        "from xlate_site import metrics\n"
-        "metrics.MESSAGES_FINAL.labels('delivered').inc(3)\n"
-    )
+    count = "from xlate_site import metrics\nmetrics.MESSAGES_FINAL.labels('delivered').inc(3)\n"
     for _ in range(2):
         subprocess.run([sys.executable, "-c", count], cwd=ROOT, env=env, check=True)
     read = (
@@ -111,3 +111,22 @@ def test_counters_of_several_processes_add_up(tmp_path):
     assert 'xlate_messages_total{state="delivered"} 6.0' in out
     # A gauge of live processes only: both counting processes have exited.
     assert "xlate_open_sockets 4.0" not in out
+
+
+def test_the_grafana_dashboard_only_charts_metrics_that_exist():
+    """Every metric name in docs/grafana-dashboard.json is one this code defines."""
+    dashboard = json.loads((ROOT / "docs" / "grafana-dashboard.json").read_text())
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"xlate_[a-z_]+", target["expr"])
+    }
+    defined = {"xlate_pipeline_pending_messages", "xlate_pipeline_oldest_pending_seconds"}
+    defined.add("xlate_provider_breaker_state")
+    for name in metrics.__all__:
+        metric = getattr(metrics, name, None)
+        if hasattr(metric, "_name"):
+            base = metric._name
+            defined |= {base, f"{base}_total", f"{base}_bucket", f"{base}_count", f"{base}_sum"}
+    assert used and used <= defined, used - defined
