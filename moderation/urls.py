@@ -6,4 +6,5 @@ app_name = "moderation"
 
 urlpatterns = [
     path("cases/latest", views.cases_latest, name="cases-latest"),
+    path("overview", views.leads_overview, name="overview"),
 ]
