@@ -14,8 +14,15 @@ from chat.services.delivery import conversation_release_ready
 from chat.services.edits import edits_requeue_stale, message_edit_process
 from chat.services.pipeline import messages_process
 from chat.services.submission import messages_requeue_stale
-from chat.services.translations import message_translations_retry, participant_backfill
+from chat.services.translations import (
+    message_translations_retry,
+    participant_backfill,
+    translations_recover,
+    translations_recovery_start,
+    translations_retry_sweep,
+)
 from chat.services.webhooks import delivery_attempt
+from translation.breaker import on_close
 
 # Only errors a retry can fix: the database or the broker was briefly out of reach.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -69,9 +76,29 @@ def release_ready(conversation_id: int) -> None:
     retry_backoff=True,
     max_retries=5,
 )
-def retry_translations(message_id: int, attempt: int) -> int:
+def retry_translations(message_id: int, attempt: int, token: str = "", deferred: int = 0) -> int:
     """Try again the translations every provider failed when the message was delivered."""
-    return message_translations_retry(message_id=message_id, attempt=attempt)
+    return message_translations_retry(
+        message_id=message_id, attempt=attempt, token=token, deferred=deferred
+    )
+
+
+@shared_task(
+    name="chat.recover_translations",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def recover_translations(run: str, before_id: int | None = None) -> int:
+    """A provider is back: queue the next page of unavailable translations again."""
+    return translations_recover(run=run, before_id=before_id)
+
+
+@shared_task(name="chat.sweep_translation_retries")
+def sweep_translation_retries() -> int:
+    """The translation sweep: retries that were lost are queued again (scheduled)."""
+    return translations_retry_sweep()
 
 
 @shared_task(
@@ -110,3 +137,8 @@ def deliver_webhook(delivery_id: int) -> str:
 def purge_closed_history() -> int:
     """Delete what closed conversations keep beyond their retention (scheduled hourly)."""
     return closed_history_purge()
+
+
+# A provider back from an outage has everything it left unavailable queued again. Connected
+# here because ChatConfig.ready() loads this module in every process that translates.
+on_close(translations_recovery_start)

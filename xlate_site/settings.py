@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(_env_int("PIPELINE_SWEEP_SECONDS", 60)),
     },
     "purge-closed-history": {"task": "chat.purge_closed_history", "schedule": 3600.0},
+    # Unavailable translations whose retry was lost are queued again.
+    "sweep-translation-retries": {
+        "task": "chat.sweep_translation_retries",
+        "schedule": float(_env_int("TRANSLATION_RETRY_SWEEP_SECONDS", 60)),
+    },
 }
 # Celery's Django fix-up closes the database connection around every task unless this is set,
 # which made DB_CONN_MAX_AGE do nothing in workers (a new PostgreSQL backend per message).
@@ -311,10 +316,21 @@ TRANSLATION_BREAKER_THRESHOLD = _env_int("TRANSLATION_BREAKER_THRESHOLD", 5)
 TRANSLATION_BREAKER_COOLDOWN = float(os.environ.get("TRANSLATION_BREAKER_COOLDOWN", "30"))
 TRANSLATION_SEGMENT_CHARS = _env_int("TRANSLATION_SEGMENT_CHARS", 600)
 TRANSLATION_PARALLEL_SEGMENTS = _env_int("TRANSLATION_PARALLEL_SEGMENTS", 4)
-# Seconds between background attempts at a translation that every provider failed.
+# Seconds before each background attempt at a translation that every provider failed; the
+# last delay repeats until TRANSLATION_RETRY_MAX_AGE (empty: no retries). Keep the last one
+# below CELERY_VISIBILITY_TIMEOUT.
 TRANSLATION_RETRY_DELAYS = [
     int(x) for x in _env_list("TRANSLATION_RETRY_DELAYS", "10,30,60,120,300,600,1800")
 ]
+# Seconds after delivery during which an unavailable translation is still retried.
+TRANSLATION_RETRY_MAX_AGE = _env_int("TRANSLATION_RETRY_MAX_AGE", 7 * 24 * 3600)
+# Seconds between sweeps that queue again the translation retries that were lost.
+TRANSLATION_RETRY_SWEEP_SECONDS = _env_int("TRANSLATION_RETRY_SWEEP_SECONDS", 60)
+# Messages a second whose unavailable translations are queued again when a provider comes
+# back (whole deployment), and by the sweep.
+TRANSLATION_RECOVERY_RATE = float(os.environ.get("TRANSLATION_RECOVERY_RATE", "10"))
+if TRANSLATION_RECOVERY_RATE <= 0:
+    raise ImproperlyConfigured("TRANSLATION_RECOVERY_RATE must be above 0 (messages a second)")
 TRANSLATION_BACKFILL = _env_int("TRANSLATION_BACKFILL", 50)
 # USD a user's outgoing messages may spend on translation per UTC day; 0 means no limit.
 TRANSLATION_DAILY_BUDGET_USD = Decimal(os.environ.get("TRANSLATION_DAILY_BUDGET_USD", "0.50"))

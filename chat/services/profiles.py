@@ -113,10 +113,12 @@ def check_bio_read(
         user_id == viewer.pk or person_visible(viewer=viewer, user_id=user_id)
     ):
         raise ClientError("not_found", "no such person")
-    return {"user": member_views(user_ids=[user_id])[user_id], **_bio(profile, language)}
+    bio = _bio(profile, language, reader_id=viewer.pk)
+    return {"user": member_views(user_ids=[user_id])[user_id], **bio}
 
 
-def _bio(profile: Profile, language: str) -> dict[str, Any]:
+def _bio(profile: Profile, language: str, *, reader_id: int) -> dict[str, Any]:
+    """The bio and its translation into `language`, charged to the reader who asked for it."""
     source = source_language_of(profile.bio, fallback=profile.language)
     translation = None
     if profile.bio.strip() and source != language:
@@ -125,7 +127,7 @@ def _bio(profile: Profile, language: str) -> dict[str, Any]:
             source=source,
             target=language,
             glossary=[profile.user.get_username(), profile.user.first_name],
-            context=CallContext(user_id=profile.user_id, purpose="bio"),
+            context=CallContext(user_id=reader_id, purpose="bio"),
         )
         translation = {
             "language": language,
