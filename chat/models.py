@@ -235,6 +235,14 @@ class MessageTranslation(models.Model):
                 fields=["message", "language"], name="translation_unique_per_language"
             )
         ]
+        # The retry sweep reads the unavailable ones every minute: a small index of them only.
+        indexes = [
+            models.Index(
+                fields=["message"],
+                name="translation_unavailable",
+                condition=Q(status="unavailable"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.message_id} → {self.language}"

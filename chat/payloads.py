@@ -12,7 +12,8 @@ def translation_payload(translation: MessageTranslation) -> dict[str, Any]:
     return {
         "language": translation.language,
         # "done"; "unavailable" (every provider failed: a message.update follows when it
-        # arrives); "skipped" (the sender's daily translation budget is spent).
+        # arrives; reason "expired" once no more retries are made); "skipped" (the sender's
+        # daily translation budget is spent); "untranslatable" (no retry can help).
         "status": translation.status,
         "reason": translation.reason,
         "text": translation.text,

@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 _MIN_SPLIT_CHARS = 80
 # The code of a text every provider answered, each time with output that failed the checks.
 UNTRANSLATABLE = "untranslatable"
+# The code when no provider was asked at all: every breaker refused (open, or half-open with
+# another caller's probe under way). A retry should wait for a breaker, not count an attempt.
+CIRCUIT_OPEN = "circuit_open"
 # Every placeholder the masking step writes into a text.
 _PLACEHOLDER = re.compile(r"⟦\d+⟧")
 
@@ -213,12 +216,13 @@ def _call_chain(
     """
     last: ProviderError | None = None
     refused_by_all = True  # every provider was asked and answered badly
+    asked = False
     for provider in chain:
         breaker = CircuitBreaker(provider.name)
         if not breaker.allow():
-            last = ProviderError(provider.name, "circuit_open", Disposition.SKIP)
             refused_by_all = False
             continue
+        asked = True
         quality_only = False
         for attempt in range(settings.TRANSLATION_ATTEMPTS):
             started = time.perf_counter()
@@ -253,6 +257,8 @@ def _call_chain(
                 _check_placeholders(provider.name, text, result.text)
             return result, cost
         refused_by_all = refused_by_all and quality_only
+    if not asked:
+        raise TranslationUnavailable(CIRCUIT_OPEN, retryable=True)
     if refused_by_all and last is not None and last.disposition is Disposition.QUALITY:
         raise TranslationUnavailable(UNTRANSLATABLE, retryable=False)
     raise TranslationUnavailable(last.code if last else "no_provider", retryable=True)

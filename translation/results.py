@@ -17,7 +17,8 @@ class TranslationStatus(models.TextChoices):
     UNAVAILABLE = "unavailable", "Unavailable"
     # The sender's daily budget was spent: delivered in the original only.
     SKIPPED = "skipped", "Skipped"
-    # Every provider answered, and every answer failed the output checks: not retried.
+    # No retry can help: every provider's answer failed the output checks, or a provider
+    # refused the text itself (a bad request); `reason` says which. Not retried.
     UNTRANSLATABLE = "untranslatable", "Untranslatable"
 
 

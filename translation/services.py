@@ -75,7 +75,8 @@ def _translation(
 ) -> Translation:
     if isinstance(found, TranslationUnavailable):
         logger.warning("translation %s→%s unavailable: %s", source, target, found.code)
-        status = UNTRANSLATABLE if found.code == UNTRANSLATABLE else UNAVAILABLE
+        # No retry helps a text every provider refused or answered badly: untranslatable.
+        status = UNAVAILABLE if found.retryable else UNTRANSLATABLE
         return Translation(target, status, reason=found.code, retryable=found.retryable)
     return found
 

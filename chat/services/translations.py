@@ -38,7 +38,7 @@ from chat.dispatch import enqueue
 from chat.models import Message, MessageTranslation, Participant
 from chat.payloads import message_payload
 from translation.breaker import CircuitBreaker, State, retry_in
-from translation.engine import CallContext
+from translation.engine import CIRCUIT_OPEN, CallContext
 from translation.providers import get_chain
 from translation.services import (
     DONE,
@@ -54,7 +54,6 @@ logger = logging.getLogger(__name__)
 # The reason of an unavailable translation given up on (TRANSLATION_RETRY_MAX_AGE).
 EXPIRED = "expired"
 # The engine's code for a call that every provider's breaker refused.
-CIRCUIT_OPEN = "circuit_open"
 # Unavailable translations with these reasons are not retried: given up on, or kept with the
 # engine's code for a text whose every answer failed the output checks (as delivery stores
 # it while translation_into reports that as unavailable).
