@@ -150,9 +150,7 @@ def message_outcome(
                 targets=targets,
                 glossary=context.terms(),
                 context=CallContext(user_id=message.sender_id, message_id=message.pk),
-                within_budget=not (
-                    set(targets) - {source} and budget_exceeded(message.sender_id)
-                ),
+                within_budget=not (set(targets) - {source} and budget_exceeded(message.sender_id)),
             )
         for translation in translations:
             if translation.status == DONE:
