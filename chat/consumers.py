@@ -5,7 +5,6 @@ handlers. Every database touch goes through a service or selector.
 """
 
 import asyncio
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from django.conf import settings
 from chat import broadcast, dispatch, latest, presence, selectors
 from chat.broadcast import conversation_group, user_group
 from chat.errors import ClientError
+from chat.frame_log import FrameLog
 from chat.models import Message
 from chat.payloads import for_reader, message_payload, retracted_payload
-from chat.protocol import parse_frame
+from chat.protocol import decode_frame, error_echo, known_type, parse_frame
 from chat.services.conversations import check_translation_set
 from chat.services.edits import check_message_delete, check_message_edit
 from chat.services.receipts import receipt_mark, receipts_of
@@ -29,6 +29,7 @@ from chat.services.sessions import session_mark
 from chat.services.submission import check_message_submit
 from chat.tokens import SUBPROTOCOL
 from moderation.services import check_message_appeal, check_report_submit
+from xlate_site import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.subscriptions: dict[int, Subscription] = {}
+        self.frame_log = FrameLog(f"user {self.user.pk} socket {self.channel_name}")
         # The browser session that opened this socket (none for a token): its logout closes it.
         key = getattr(self.scope.get("session"), "session_key", None)
         self.session = session_mark(key) if key else None
@@ -109,10 +111,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # A client that offered subprotocols (a token client) must get one chosen back.
         offered = self.scope.get("subprotocols", [])
         await self.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
+        metrics.OPEN_SOCKETS.inc()
+        self.counted = True
         if await presence.connect(self.user.pk, self.channel_name):
             await self._announce(online=True)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            metrics.OPEN_SOCKETS.dec()
+            self.counted = False
         if not hasattr(self, "subscriptions"):
             return
         try:
@@ -140,31 +147,36 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        if text_data is None:
-            return await self.send_error("invalid_frame", "frames are JSON text, not binary")
-        if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
-            return await self.send_error(
-                "frame_too_large", f"frames are limited to {settings.CHAT_MAX_FRAME_BYTES} bytes"
-            )
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            return await self.send_error("bad_json", "the frame is not valid JSON")
+            content = decode_frame(text_data, max_bytes=settings.CHAT_MAX_FRAME_BYTES)
+        except ClientError as error:
+            self.frame_log.refused("unknown", error.code)
+            return await self.send_error(error.code, error.detail, **error.context)
         await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
+        """Every frame gets an answer or an error, and at most one line of log (frame_log)."""
+        frame_type = known_type(content) or "unknown"
+        metrics.FRAMES_IN.labels(frame_type).inc()
         try:
             frame_type, fields = parse_frame(content)
             handler = getattr(self, "do_" + frame_type.replace(".", "_"))
             await handler(**fields)
         except ClientError as error:
-            await self.send_error(error.code, error.detail, **error.context)
-        except Exception:
-            logger.exception("frame failed for user %s", self.user.pk)
+            self.frame_log.refused(frame_type, error.code)
+            echo = error_echo(content)
+            await self.send_error(error.code, error.detail, **echo, **error.context)
+        except Exception as error:
+            self.frame_log.failed(frame_type, error)
             await self.send_error("internal_error", "the server could not handle this frame")
 
     async def send_error(self, code: str, detail: str, **context: Any) -> None:
+        metrics.ERRORS.labels(code).inc()
         await self.send_json({"type": "error", "code": code, "detail": detail, **context})
+
+    async def send_json(self, content: dict[str, Any], close: bool = False) -> None:
+        metrics.FRAMES_OUT.labels(content.get("type", "unknown")).inc()
+        await super().send_json(content, close=close)
 
     # --- frame commands ----------------------------------------------------------------------
 
@@ -207,14 +219,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "unsubscribed", "conversation": conversation})
 
     async def do_message_send(self, conversation: int, client_id: str, text: str) -> None:
-        try:
-            message, created = await database_sync_to_async(check_message_submit)(
-                user=self.user, conversation_id=conversation, client_id=client_id, text=text
-            )
-        except ClientError as error:
-            # Say which message failed, so a client with several in flight can mark the right one.
-            await self.send_error(error.code, error.detail, client_id=client_id, **error.context)
-            return
+        message, created = await database_sync_to_async(check_message_submit)(
+            user=self.user, conversation_id=conversation, client_id=client_id, text=text
+        )
         await self.send_json(
             {
                 "type": "message.accepted",

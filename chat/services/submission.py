@@ -21,6 +21,7 @@ from chat.dispatch import enqueue
 from chat.errors import ClientError
 from chat.models import Conversation, Message, Participant
 from chat.sql_values import from_db, to_db
+from chat.text_rules import string_check, visible_text_check
 from moderation.models import Standing
 
 CLIENT_ID_MAX = 64
@@ -61,9 +62,11 @@ def check_message_submit(
 
 
 def message_text_check(text: str) -> None:
-    """What a message's text must be, sent or edited."""
+    """What a message's text must be, sent or edited, by socket or HTTP alike."""
+    string_check("text", text)
     if not text.strip():
         raise ClientError("empty_message", "the message text is empty")
+    visible_text_check("text", text)
     if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
         raise ClientError(
             "message_too_long",
