@@ -9,7 +9,7 @@ import time
 # use, and a thread that finds the module half-imported by another reads "0.0.0" and refuses.
 import redis
 from django.conf import settings
-from limits import parse
+from limits import RateLimitItemPerSecond, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -17,6 +17,9 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _limiters: dict[str, MovingWindowRateLimiter] = {}
+# Where a tally (record/count) stops counting: far above any threshold it is compared with,
+# and low enough that one key's list in Redis stays small.
+_TALLY_CEILING = 10_000
 
 
 def _limiter(storage_uri: str) -> MovingWindowRateLimiter:
@@ -52,3 +55,37 @@ def retry_after(action: str, key: str | int, *, rate: str) -> int:
     except (redis.RedisError, OSError):
         return 1
     return max(1, math.ceil(reset - time.time()))
+
+
+def record(action: str, key: str | int, *, window: int) -> int:
+    """Count one `action` for `key`; returns how many there were in the last `window` seconds,
+    this one included (a tally for thresholds, not a limit: nothing is refused)."""
+    _limiter(settings.REDIS_URL or "memory://").hit(_tally(window), "xlate", action, str(key))
+    return count(action, key, window=window)
+
+
+def count(action: str, key: str | int, *, window: int) -> int:
+    """How many `action`s `record` counted for `key` in the last `window` seconds."""
+    item = _tally(window)
+    _, remaining = _limiter(settings.REDIS_URL or "memory://").get_window_stats(
+        item, "xlate", action, str(key)
+    )
+    return item.amount - remaining
+
+
+def forget(action: str, key: str | int, *, window: int) -> None:
+    """Drop what `record` counted for `key`."""
+    _limiter(settings.REDIS_URL or "memory://").clear(_tally(window), "xlate", action, str(key))
+
+
+def reset() -> None:
+    """Forget every counter of this process's storage (tests; with Redis, every key of
+    `limits`)."""
+    with _lock:
+        limiters = list(_limiters.values())
+    for limiter in limiters:
+        limiter.storage.reset()
+
+
+def _tally(window: int) -> RateLimitItemPerSecond:
+    return RateLimitItemPerSecond(_TALLY_CEILING, max(1, int(window)))

@@ -3,7 +3,6 @@
 import json
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import ratelimit
+from chat.login import LoginThrottled, password_attempt
 from chat.models import Profile
 from chat.services.profiles import profile_ensure
 from chat.services.sessions import session_end
@@ -61,9 +60,19 @@ def socket_token(request: HttpRequest) -> JsonResponse:
             {"error": "invalid_request", "detail": "send JSON with username and password"},
             status=400,
         )
-    if not ratelimit.hit("login", username.lower()[:150], rate=settings.LOGIN_RATE_LIMIT):
-        return JsonResponse({"error": "rate_limited", "detail": "too many attempts"}, status=429)
-    user = authenticate(request, username=username, password=password)
+    try:
+        user = password_attempt(request, username=username, password=password)
+    except LoginThrottled as refusal:
+        response = JsonResponse(
+            {
+                "error": "rate_limited",
+                "detail": f"too many attempts; try again in {refusal.retry_after} s",
+                "retry_after": refusal.retry_after,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     if user is None:
         return JsonResponse(
             {"error": "invalid_credentials", "detail": "wrong username or password"}, status=401

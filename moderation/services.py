@@ -5,11 +5,13 @@ into chat's delivery (chat.services.moderated); nothing in chat calls up into th
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from chat import ratelimit
 from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Message, Participant
@@ -137,7 +139,13 @@ def check_report_submit(
     message_id: int | None = None,
     reported_user_id: int | None = None,
 ) -> Report:
-    """A member reports a message or another member of the same conversation."""
+    """A member reports a message or another member of the same conversation.
+
+    A repeat is folded into the reporter's first report (returned as is, not counted): the
+    same message ever, the same member while that report's case is pending. Other reports
+    count against REPORTS_PER_HOUR. Members reporting one message share its case; a new
+    reporter puts it back in the queue if it was decided.
+    """
     if reason not in Report.Reason.values:
         raise ClientError("invalid_field", f"reason must be one of {', '.join(Report.Reason)}")
     if len(comment) > 2000:
@@ -161,16 +169,39 @@ def check_report_submit(
         raise ClientError("not_found", "name a message or a member of this conversation")
     if reported_user_id == reporter.pk:
         raise ClientError("invalid_field", "you cannot report yourself")
+    folded = _report_to_fold(reporter, message, reported_user_id)
+    if folded is not None:
+        return folded
+    report_rate_check(reporter.pk)
     with transaction.atomic():
-        case = ModerationCase.objects.create(
-            source=ModerationCase.Source.REPORT,
-            subject_id=reported_user_id,
-            message=message,
-            reason=reason,
-            primary_kind=f"report:{reason}",
-            language=message.source_language if message else "",
-            findings=message.findings if message else [],
-        )
+        if message is None:
+            case = ModerationCase.objects.create(
+                source=ModerationCase.Source.REPORT,
+                subject_id=reported_user_id,
+                reason=reason,
+                primary_kind=f"report:{reason}",
+            )
+        else:
+            case, created = ModerationCase.objects.select_for_update().get_or_create(
+                message=message,
+                source=ModerationCase.Source.REPORT,
+                edit=None,
+                defaults={
+                    "subject_id": reported_user_id,
+                    "reason": reason,
+                    "primary_kind": f"report:{reason}",
+                    "language": message.source_language,
+                    "findings": message.findings,
+                },
+            )
+            if not created:
+                # Under the case's lock: the same reporter on two sockets at once.
+                folded = Report.objects.filter(case=case, reporter=reporter).first()
+                if folded is not None:
+                    return folded
+                if case.status != ModerationCase.Status.PENDING:
+                    case.status = ModerationCase.Status.PENDING
+                    case.save(update_fields=["status"])
         report = Report.objects.create(
             reporter=reporter,
             reported_id=reported_user_id,
@@ -200,8 +231,35 @@ def check_report_submit(
     return report
 
 
+def _report_to_fold(
+    reporter: AbstractBaseUser, message: Message | None, reported_user_id: int
+) -> Report | None:
+    """The reporter's earlier report that a new one repeats, if any."""
+    if message is not None:
+        return Report.objects.filter(reporter=reporter, message=message).first()
+    return Report.objects.filter(
+        reporter=reporter,
+        reported_id=reported_user_id,
+        message__isnull=True,
+        case__status=ModerationCase.Status.PENDING,
+    ).first()
+
+
+def report_rate_check(reporter_id: int) -> None:
+    """Count one report against the reporter's REPORTS_PER_HOUR (through a Redis blip reports
+    are let through: they are stored, and a moderator sees them)."""
+    rate = f"{settings.REPORTS_PER_HOUR}/hour"
+    if not ratelimit.hit("report", reporter_id, rate=rate, fail_open=True):
+        seconds = ratelimit.retry_after("report", reporter_id, rate=rate)
+        raise ClientError(
+            "rate_limited", f"too many reports; try again in {seconds} s", retry_after=seconds
+        )
+
+
 def check_message_appeal(*, user: AbstractBaseUser, message_id: int, comment: str) -> None:
-    """The sender of a held or blocked message asks a moderator to look again."""
+    """The sender of a held or blocked message asks a moderator to look again, once: the
+    decision that follows an appeal is final (a second appeal is refused, `already_appealed`,
+    while the first waits and after it was decided)."""
     message = Message.objects.filter(
         pk=message_id,
         sender=user,
@@ -210,11 +268,22 @@ def check_message_appeal(*, user: AbstractBaseUser, message_id: int, comment: st
     if message is None:
         raise ClientError("not_found", "no held or blocked message of yours with that id")
     with transaction.atomic():
-        case = ModerationCase.objects.filter(
-            message=message, source=ModerationCase.Source.PIPELINE
-        ).first()
+        case = (
+            ModerationCase.objects.select_for_update()
+            .filter(message=message, source=ModerationCase.Source.PIPELINE, edit__isnull=True)
+            .first()
+        )
         if case is None:
             raise ClientError("not_found", "that message has no review case")
+        if case.appealed:
+            if case.status == ModerationCase.Status.PENDING:
+                raise ClientError(
+                    "already_appealed", "your appeal of this message is waiting for a moderator"
+                )
+            raise ClientError(
+                "already_appealed",
+                "a moderator decided your appeal of this message; it cannot be appealed again",
+            )
         case.appealed = True
         case.appeal_note = comment[:2000]
         if case.status != ModerationCase.Status.PENDING:

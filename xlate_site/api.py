@@ -24,6 +24,7 @@ STATUS = {
     "not_your_message": 404,
     "external_id_taken": 409,
     "match_conflict": 409,
+    "already_appealed": 409,
     "user_inactive": 409,
     "conversation_closed": 409,
     "message_deleted": 409,

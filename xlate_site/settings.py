@@ -45,7 +45,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
-# Origins allowed to open the chat socket with a session cookie; defaults to the allowed hosts.
+# Origins besides the page's own (and CSRF_TRUSTED_ORIGINS) that may open the chat socket with
+# a session cookie (xlate_site/socket_security.py).
 WEBSOCKET_ALLOWED_ORIGINS = _env_list("WEBSOCKET_ALLOWED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -243,7 +244,29 @@ CHAT_MAX_MESSAGE_CHARS = _env_int("CHAT_MAX_MESSAGE_CHARS", 4000)
 CHAT_MAX_FRAME_BYTES = _env_int("CHAT_MAX_FRAME_BYTES", 64 * 1024)
 CHAT_REPLAY_LIMIT = _env_int("CHAT_REPLAY_LIMIT", 500)
 CHAT_RATE_LIMIT = os.environ.get("CHAT_RATE_LIMIT", "20/10second")
+# Password sign-in, the /login/ form and the token endpoint alike (chat/login.py): attempts
+# per client address; then failures past the free ones lock that address out for 1, 2, 4...
+# seconds, and a username failed from many addresses backs off only the addresses that failed.
 LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 5)
+LOGIN_FAILURE_WINDOW = _env_int("LOGIN_FAILURE_WINDOW", 3600)
+LOGIN_BACKOFF_MAX = _env_int("LOGIN_BACKOFF_MAX", 900)
+LOGIN_USERNAME_ADDRESSES = _env_int("LOGIN_USERNAME_ADDRESSES", 5)
+if min(LOGIN_FAILURE_WINDOW, LOGIN_BACKOFF_MAX, LOGIN_USERNAME_ADDRESSES) < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_WINDOW, LOGIN_BACKOFF_MAX and LOGIN_USERNAME_ADDRESSES must be at least 1"
+    )
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client address is
+# the entry the outermost one appended (0: REMOTE_ADDR, and X-Forwarded-For is ignored). With
+# a proxy, its X-Forwarded-Proto says whether the browser used HTTPS (request.is_secure(), the
+# socket's origin check, CSRF).
+TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
+if _env_bool("TRUST_X_FORWARDED_PROTO", TRUSTED_PROXY_HOPS > 0):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reports one member may file an hour (socket and API alike); a repeat is folded, not counted.
+REPORTS_PER_HOUR = _env_int("REPORTS_PER_HOUR", 20)
+if REPORTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("REPORTS_PER_HOUR must be at least 1")
 SOCKET_TOKEN_MAX_AGE = _env_int("SOCKET_TOKEN_MAX_AGE", 300)
 # The directory: members list everyone (GET /api/v1/me/contacts) and start conversations
 # themselves. On in the embedded demo; a host app that opens matches leaves it off.
