@@ -177,10 +177,9 @@ def _segment(
             model=result.model,
         )
 
-    lock_seconds = settings.TRANSLATION_TIMEOUT * settings.TRANSLATION_ATTEMPTS * len(chain) + 10
     try:
         entry, computed = single_flight(
-            key, lookup=lambda: cache_get(key), compute=compute, lock_seconds=lock_seconds
+            key, lookup=lambda: cache_get(key), compute=compute, lock_seconds=flight_seconds(chain)
         )
     except ProviderError as error:
         if error.disposition is not Disposition.SPLIT or len(text) < _MIN_SPLIT_CHARS:
@@ -262,6 +261,11 @@ def _call_chain(
     if refused_by_all and last is not None and last.disposition is Disposition.QUALITY:
         raise TranslationUnavailable(UNTRANSLATABLE, retryable=False)
     raise TranslationUnavailable(last.code if last else "no_provider", retryable=True)
+
+
+def flight_seconds(chain: Sequence[Provider]) -> int:
+    """How long a single-flight lock is held at most: every attempt on every provider."""
+    return int(settings.TRANSLATION_TIMEOUT * settings.TRANSLATION_ATTEMPTS * len(chain) + 10)
 
 
 def entry_version(chain: Sequence[Provider], *, plain: bool) -> str:

@@ -27,6 +27,7 @@ from translation.engine import (
     CallContext,
     TranslationUnavailable,
     entry_version,
+    flight_seconds,
     placeholders_kept,
     translate,
 )
@@ -94,7 +95,7 @@ def translate_many(
             )
             continue
         lock, token = f"singleflight:{key}", uuid.uuid4().hex
-        if cache.add(lock, token, timeout=_lock_seconds(chain)):
+        if cache.add(lock, token, timeout=flight_seconds(chain)):
             claimed.append(_Claimed(target, key, lock, token))
         else:
             rest.append(target)  # another caller is computing it: wait for theirs
@@ -126,10 +127,6 @@ def _one(
         return translate(text, source=source, target=target, glossary=glossary, context=context)
     except TranslationUnavailable as error:
         return error
-
-
-def _lock_seconds(chain: Sequence[Provider]) -> int:
-    return int(settings.TRANSLATION_TIMEOUT * settings.TRANSLATION_ATTEMPTS * len(chain) + 10)
 
 
 def _call_many(

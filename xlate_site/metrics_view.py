@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -33,10 +33,8 @@ class StateCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         waiting = Message.objects.filter(
             status__in=(Message.Status.PENDING, Message.Status.READY)
-        ).aggregate(oldest=Min("created_at"))
-        count = Message.objects.filter(
-            status__in=(Message.Status.PENDING, Message.Status.READY)
-        ).count()
+        ).aggregate(oldest=Min("created_at"), count=Count("pk"))
+        count = waiting["count"]
         depth = GaugeMetricFamily(
             "xlate_pipeline_pending_messages", "Accepted messages not yet in a final state."
         )
