@@ -10,5 +10,7 @@ class ChatConfig(AppConfig):
         # embedded mode runs the same tasks on its own threads (chat/dispatch.py).
         from chat import tasks  # noqa: F401
         from chat.context import connect_receivers
+        from chat.services import sessions
 
         connect_receivers()
+        sessions.connect_receivers()

@@ -25,7 +25,7 @@ from chat.protocol import decode_frame, error_echo, known_type, parse_frame
 from chat.services.conversations import check_translation_set
 from chat.services.edits import check_message_delete, check_message_edit
 from chat.services.receipts import receipt_mark, receipts_of
-from chat.services.sessions import session_mark
+from chat.services.sessions import SocketCredential, socket_recheck
 from chat.services.submission import check_message_submit
 from chat.tokens import SUBPROTOCOL
 from moderation.services import check_message_appeal, check_report_submit
@@ -88,6 +88,11 @@ _last_seen_store = database_sync_to_async(presence.last_seen_store)
 _gap = database_sync_to_async(_numbered)
 
 
+@database_sync_to_async
+def _recheck(credential: SocketCredential, conversation_ids: list[int]) -> tuple[bool, list[int]]:
+    return socket_recheck(credential=credential, conversation_ids=conversation_ids)
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     # --- socket handlers -------------------------------------------------------------------
 
@@ -98,9 +103,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.subscriptions: dict[int, Subscription] = {}
         self.frame_log = FrameLog(f"user {self.user.pk} socket {self.channel_name}")
-        # The browser session that opened this socket (none for a token): its logout closes it.
-        key = getattr(self.scope.get("session"), "session_key", None)
-        self.session = session_mark(key) if key else None
+        # What opened the socket, checked again whenever the user's rights may have changed.
+        self.credential = SocketCredential(
+            user_id=self.user.pk,
+            session_key=getattr(self.scope.get("session"), "session_key", None),
+            token=self.scope.get("socket_token"),
+        )
+        self.checked_at = time.monotonic()
         # The presence each other member was last said to have here, so a user in several
         # shared conversations is announced once.
         self.presence_sent: dict[int, bool] = {}
@@ -306,6 +315,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def do_ping(self, id: str | int | None = None) -> None:
         """The heartbeat: fill whatever this socket missed (a broadcast lost in a Redis
         restart, in a quiet conversation), then say where every conversation stands."""
+        # A change whose broadcast was lost (Redis away) still ends what it should.
+        due = time.monotonic() - self.checked_at >= settings.SOCKET_AUTH_RECHECK_SECONDS
+        if due and not await self._recheck():
+            return
         if await presence.renew(self.user.pk, self.channel_name):
             await self._announce(online=True)  # its lease had run out (a long stall)
         numbers = await latest.latest(self.subscriptions) if self.subscriptions else {}
@@ -410,14 +423,33 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_notice(self, event: dict[str, Any]) -> None:
         await self.send_json(event["frame"])
 
-    async def chat_revoked(self, event: dict[str, Any]) -> None:
-        """The user's tokens were revoked or the account deactivated: the socket ends."""
-        await self.close(code=4401)
+    async def chat_recheck(self, event: dict[str, Any]) -> None:
+        """The user logged out, changed their password, was deactivated or banned, or had
+        their tokens revoked: the socket stays open only if what opened it still holds."""
+        await self._recheck()
 
-    async def chat_session_ended(self, event: dict[str, Any]) -> None:
-        """The browser session that opened this socket logged out: the socket ends too."""
-        if self.session is not None and event["session"] == self.session:
+    async def chat_removed(self, event: dict[str, Any]) -> None:
+        """The user left (or was removed from) a conversation."""
+        await self._drop(event["conversation"])
+
+    async def _recheck(self) -> bool:
+        """Check the socket's credential and memberships again; False if it was closed."""
+        self.checked_at = time.monotonic()
+        valid, left = await _recheck(self.credential, list(self.subscriptions))
+        if not valid:
             await self.close(code=4401)
+            return False
+        for conversation in left:
+            await self._drop(conversation)
+        return True
+
+    async def _drop(self, conversation: int) -> None:
+        """Stop streaming a conversation the user is no longer in, and say so."""
+        if self.subscriptions.pop(conversation, None) is not None:
+            await self.channel_layer.group_discard(
+                conversation_group(conversation), self.channel_name
+            )
+        await self.send_json({"type": "conversation.removed", "conversation": conversation})
 
     async def chat_settings(self, event: dict[str, Any]) -> None:
         subscription = self.subscriptions.get(event["conversation"])

@@ -2,8 +2,8 @@
 
 A token is readable by whoever holds it (it is only signed), so it carries nothing secret: the
 user's id, their token epoch, and a keyed MAC of their password hash. Bumping the epoch
-(`user_tokens_revoke`: deactivation, or the host app asking) ends every token issued before;
-a password change ends them too, since the MAC no longer matches.
+(`user_tokens_revoke`: logout, deactivation, or the host app asking) ends every token issued
+before; a password change ends them too, since the MAC no longer matches.
 """
 
 from django.conf import settings
@@ -42,10 +42,13 @@ def socket_token_issue(*, user: AbstractBaseUser) -> str:
     return _signer().sign_object(payload, compress=True)
 
 
-def socket_token_user(token: str) -> AbstractBaseUser | None:
-    """The active user a valid, unexpired, unrevoked token was issued to, or None."""
+def socket_token_user(token: str, *, fresh: bool = True) -> AbstractBaseUser | None:
+    """The active user a valid, unrevoked token was issued to, or None. The token must also be
+    unexpired when `fresh`: its lifetime bounds when it may open a socket, not how long the
+    socket lives (that is for revocation to end)."""
+    max_age = settings.SOCKET_TOKEN_MAX_AGE if fresh else None
     try:
-        data = _signer().unsign_object(token, max_age=settings.SOCKET_TOKEN_MAX_AGE)
+        data = _signer().unsign_object(token, max_age=max_age)
     except (signing.BadSignature, ValueError):
         return None
     if not isinstance(data, dict):

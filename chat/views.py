@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chat.login import LoginThrottled, password_attempt
 from chat.models import Profile
 from chat.services.profiles import profile_ensure
-from chat.services.sessions import session_end
+from chat.services.sessions import logout_sockets_end
 from chat.tokens import socket_token_issue
 
 
@@ -83,14 +83,15 @@ def socket_token(request: HttpRequest) -> JsonResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Django's logout, which also closes the sockets this browser session opened (a socket
-    outliving its session would keep reading the user's conversations)."""
+    """Django's logout, which also ends the user's socket tokens and closes the sockets this
+    session or a token opened (a socket outliving its session would keep reading the user's
+    conversations); the user's other browser sessions stay."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user_id, key = request.user.pk, request.session.session_key
+        user_id = request.user.pk
         response = super().post(request, *args, **kwargs)
-        if user_id is not None and key:
-            session_end(user_id=user_id, session_key=key)
+        if user_id is not None:
+            logout_sockets_end(user_id=user_id)
         return response
 
 

@@ -25,6 +25,7 @@ from chat.services.moderated import (
     message_retract,
     release_translations,
 )
+from chat.services.sessions import sockets_recheck
 from chat.tokens import user_tokens_revoke
 from moderation.cases import audit
 from moderation.models import AuditEvent, ModerationCase, Report, Standing
@@ -35,6 +36,9 @@ def user_mute(*, user, moderator, seconds: int, case=None) -> Standing:
         standing, _ = Standing.objects.select_for_update().get_or_create(user=user)
         standing.muted_until = timezone.now() + timedelta(seconds=seconds)
         standing.save(update_fields=["muted_until"])
+        # Every open socket of the user hears it at once (sending is refused from now on).
+        frame = {"type": "account.muted", "until": standing.muted_until.isoformat()}
+        broadcast_on_commit(user_group(user.pk), {"type": "chat.notice", "frame": frame})
         audit(
             AuditEvent.Action.MUTE, actor=moderator, case=case, subject_id=user.pk, seconds=seconds
         )
@@ -59,7 +63,7 @@ def user_ban(*, user, moderator, case=None) -> Standing:
         standing.save(update_fields=["banned_at"])
         get_user_model().objects.filter(pk=user.pk).update(is_active=False)
         user_tokens_revoke(user_id=user.pk)
-        broadcast_on_commit(user_group(user.pk), {"type": "chat.revoked"})
+        sockets_recheck(user_id=user.pk)
         audit(AuditEvent.Action.BAN, actor=moderator, case=case, subject_id=user.pk)
         webhooks.event_emit(
             "user.banned", {"user": webhooks.user_ref(user.pk), "case": case.pk if case else None}

@@ -268,6 +268,9 @@ REPORTS_PER_HOUR = _env_int("REPORTS_PER_HOUR", 20)
 if REPORTS_PER_HOUR < 1:
     raise ImproperlyConfigured("REPORTS_PER_HOUR must be at least 1")
 SOCKET_TOKEN_MAX_AGE = _env_int("SOCKET_TOKEN_MAX_AGE", 300)
+# How often a socket's heartbeat checks again that its session or token and its memberships
+# still hold, for a logout or removal whose broadcast was lost (the broadcast itself is instant).
+SOCKET_AUTH_RECHECK_SECONDS = _env_int("SOCKET_AUTH_RECHECK_SECONDS", 60)
 # The directory: members list everyone (GET /api/v1/me/contacts) and start conversations
 # themselves. On in the embedded demo; a host app that opens matches leaves it off.
 CHAT_DIRECTORY = _env_bool("CHAT_DIRECTORY", DEBUG)

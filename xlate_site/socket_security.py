@@ -122,7 +122,10 @@ class SocketAuthMiddleware:
         )
         if token:
             user = await database_sync_to_async(socket_token_user)(token)
-            return await self.app(dict(scope, user=user or AnonymousUser()), receive, send)
+            # Kept for the socket's life: its authorization is checked again when it may have
+            # ended (chat/services/sessions.py).
+            scope = dict(scope, user=user or AnonymousUser(), socket_token=token)
+            return await self.app(scope, receive, send)
         if not has_origin:
             # A cookie without Origin cannot be told apart from a forged cross-site request,
             # and nothing else reads the cookie: without a token, this is no one.

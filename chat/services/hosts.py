@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from chat.broadcast import broadcast_on_commit, user_group
 from chat.errors import ClientError
 from chat.models import Conversation, Participant, Profile
 from chat.selectors import blocked_between
@@ -19,6 +18,7 @@ from chat.services.conversations import (
     conversation_start,
 )
 from chat.services.profiles import BIO_MAX_CHARS
+from chat.services.sessions import sockets_recheck
 from chat.tokens import user_tokens_revoke
 from chat.urls_check import is_http_url
 
@@ -101,7 +101,7 @@ def host_user_deactivate(*, external_id: str) -> Profile:
     with transaction.atomic():
         get_user_model().objects.filter(pk=profile.user_id).update(is_active=False)
         user_tokens_revoke(user_id=profile.user_id)
-        broadcast_on_commit(user_group(profile.user_id), {"type": "chat.revoked"})
+        sockets_recheck(user_id=profile.user_id)
     profile.user.is_active = False
     return profile
 
@@ -111,7 +111,7 @@ def host_tokens_revoke(*, external_id: str) -> None:
     profile = host_user_get(external_id=external_id)
     with transaction.atomic():
         user_tokens_revoke(user_id=profile.user_id)
-        broadcast_on_commit(user_group(profile.user_id), {"type": "chat.revoked"})
+        sockets_recheck(user_id=profile.user_id)
 
 
 def match_open(

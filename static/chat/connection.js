@@ -1,6 +1,6 @@
 // The socket: one per tab, multiplexing every conversation (docs/protocol.md). It keeps itself
 // alive with heartbeats, reconnects with backoff, and stops for good when the session ended:
-// a close with 4401, or a refused handshake while GET /api/v1/me answers 401.
+// a close with 4401 or a refused handshake, while GET /api/v1/me answers 401.
 
 const PING_EVERY = 25000;
 const MAX_BACKOFF = 30000;
@@ -121,7 +121,12 @@ export class Connection extends EventTarget {
     this.ws = null;
     clearInterval(this.pingTimer);
     this.dispatchEvent(new Event("close"));
-    if (code === 4401) return this.stop("signedout");
+    // 4401: what opened the socket ended (a logout, a password change, a ban). The session
+    // itself may live on (a password changed in this browser keeps it, under a new key): only
+    // a session the server no longer knows means signed out; otherwise reconnect as usual.
+    if (code === 4401 && !(this.checkSession && (await this.checkSession()) === true)) {
+      return this.stop("signedout");
+    }
     if (code === 4403) return this.stop("refused");
     // Back off from a server that accepts and drops at once; start over after a stable spell.
     this.failures = wasOpen && Date.now() - this.openedAt > STABLE_AFTER ? 1 : this.failures + 1;

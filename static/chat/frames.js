@@ -31,6 +31,9 @@ const HANDLERS = {
   "translation.settings": onTranslationSettings,
   "conversation.new": onConversationNew,
   "conversation.closed": onConversationClosed,
+  // Removed from a conversation: it stays readable here until the page reloads, and closed.
+  "conversation.removed": (ctx, f) => onConversationClosed(ctx, { conversation: f.conversation, reason: "removed" }),
+  "account.muted": onAccountMuted,
   notice: onNotice,
   error: onError,
 };
@@ -182,6 +185,13 @@ function onConversationClosed(ctx, f) {
     ctx.pane.show(conv);
   }
   ctx.invalidate(conv, { list: true });
+}
+
+function onAccountMuted(ctx, f) {
+  const until = mutedUntil(f);
+  if (!until) return;
+  ctx.pane.holdSending("muted", until.getTime());
+  ctx.pane.showError(describeError({ code: "muted", until: f.until }).text);
 }
 
 function onNotice(ctx, f) {

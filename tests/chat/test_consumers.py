@@ -7,7 +7,6 @@ from django.test import Client
 
 from chat.models import Message
 from tests.chat.socket_client import (
-    Socket,
     assert_silent,
     close,
     open_socket,
@@ -274,39 +273,3 @@ async def test_a_session_from_a_foreign_origin_or_without_origin_is_refused(sess
     missing = [(b"cookie", session_cookie)]
     assert await _connect("/ws/chat/", foreign) == (False, 4403)
     assert await _connect("/ws/chat/", missing) == (False, 4403)
-
-
-async def test_logging_out_closes_the_sockets_of_that_session_only(pair):
-    """The session's socket ends with 4401; the same user's token socket (another device) and
-    another browser session stay open."""
-    alice = pair[0]
-    browser, other_browser = Client(), Client()
-    await database_sync_to_async(browser.force_login)(alice)
-    await database_sync_to_async(other_browser.force_login)(alice)
-
-    async def session_socket(client: Client) -> Socket:
-        cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
-        socket = Socket(
-            application,
-            "/ws/chat/",
-            headers=[
-                (b"cookie", cookie),
-                (b"origin", b"http://localhost"),
-                (b"host", b"localhost"),
-            ],
-        )
-        connected, _ = await socket.connect(timeout=10)
-        assert connected
-        return socket
-
-    mine, theirs = await session_socket(browser), await session_socket(other_browser)
-    device = await open_socket(alice)
-
-    response = await database_sync_to_async(browser.post)("/logout/")
-
-    assert response.status_code in (200, 302)
-    assert (await mine.receive_output(timeout=5)) == {"type": "websocket.close", "code": 4401}
-    await assert_silent(theirs, device)
-    await device.send_json_to({"type": "ping", "id": 1})
-    assert (await receive_type(device, "pong"))["id"] == 1
-    await close(theirs, device)

@@ -164,7 +164,9 @@ export class Pane {
           ? gettext("This conversation is closed because of a block. You can still read it, but nobody can send messages.")
           : conv.closedReason === "unmatched"
             ? gettext("You are no longer matched. You can still read this conversation, but nobody can send messages.")
-            : gettext("This conversation is closed. You can still read it, but nobody can send messages.");
+            : conv.closedReason === "removed"
+              ? gettext("You are no longer in this conversation: new messages no longer reach you here.")
+              : gettext("This conversation is closed. You can still read it, but nobody can send messages.");
     }
     ui.composer.hidden = closed;
   }
