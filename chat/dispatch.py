@@ -274,8 +274,9 @@ _sweeping = threading.Event()
 
 def serve_in_process(loop: asyncio.AbstractEventLoop) -> None:
     """This process serves sockets in the embedded mode, on `loop`: run jobs on its threads
-    while the loop runs. The first time, hand the pipeline what an earlier run left pending,
-    and sweep every minute from then on."""
+    while the loop runs. The first time, load the pipeline's models and patterns (in the
+    background, ahead of the first message), hand the pipeline what an earlier run left
+    pending, and sweep every minute from then on."""
     if uses_celery():
         return
     runner = _local()
@@ -283,6 +284,7 @@ def serve_in_process(loop: asyncio.AbstractEventLoop) -> None:
         if runner.loop is loop:
             return
         runner.loop = loop
+    enqueue("chat.warm_up")
     enqueue("chat.requeue_pending", stale_seconds=0)
     if not _sweeping.is_set():
         _sweeping.set()

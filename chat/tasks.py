@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 from chat.services.conversations import closed_history_purge
 from chat.services.delivery import conversation_release_ready
 from chat.services.edits import edits_requeue_stale, message_edit_process
-from chat.services.pipeline import messages_process
+from chat.services.pipeline import messages_process, pipeline_warm_up
 from chat.services.submission import messages_requeue_stale
 from chat.services.translations import (
     message_translations_retry,
@@ -142,3 +142,9 @@ def purge_closed_history() -> int:
 # A provider back from an outage has everything it left unavailable queued again. Connected
 # here because ChatConfig.ready() loads this module in every process that translates.
 on_close(translations_recovery_start)
+
+
+@shared_task(name="chat.warm_up")
+def warm_up() -> None:
+    """Load the pipeline's models and patterns ahead of the first message (embedded mode)."""
+    pipeline_warm_up()

@@ -34,7 +34,7 @@ from moderation.lexicon import PIVOT, Lexicon
 
 __all__ = [
     "ANY_PLATFORM",
-    "BOOK",
+    "book",
     "MARKED",
     "PLATFORM",
     "STRENGTHS",
@@ -322,4 +322,5 @@ def _build() -> Book:
     )
 
 
-BOOK = _build()
+# Built on first use (KEYWORDS.builds): see SharedGate.builds.
+book = KEYWORDS.builds(_build)

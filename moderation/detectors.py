@@ -13,16 +13,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from moderation import emails, spelled_numbers
 from moderation import lexicon as lexicons
 from moderation.emails import find_emails, spelled_links
 from moderation.handles import find_handles
+from moderation.keywords import KEYWORDS
 from moderation.links import MEDIA, find_links
 from moderation.normalization import Normalized, mixed_script_words, normalize, normalize_views
 from moderation.numbers import find_phones, number_edges, phone_regions
 from moderation.payments import find_payment_requests
 from moderation.wallets import find_bics, find_payment_identifiers
 
-__all__ = ["KINDS", "Finding", "scan", "scan_with_context"]
+__all__ = ["KINDS", "Finding", "scan", "scan_with_context", "warm_up"]
 
 KINDS = (
     "crypto_wallet",
@@ -82,6 +84,17 @@ class _Hints:
     region: str | None
     regions: tuple[str, ...]
     languages: tuple[str, ...] | None
+
+
+def warm_up() -> None:
+    """Build every detector's patterns now (a few seconds of compiling, once per process)
+    instead of on the first message. They are built on first use otherwise, so that a process
+    that never checks a message (a migration, a server of the scale-out mode) does not pay for
+    them. A broken lexicon entry raises here."""
+    KEYWORDS.build_all()
+    spelled_numbers.warm_up()
+    emails.warm_up()
+    scan("warm up: mail me at nobody@example.com or call +1 202 555 0143")
 
 
 def scan(

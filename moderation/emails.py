@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from moderation import lexicon as lexicons
 from moderation.cues import alternation, fold
 from moderation.normalization import Normalized
 
-__all__ = ["find_emails", "spelled_links"]
+__all__ = ["find_emails", "spelled_links", "warm_up"]
 
 _LOCAL = r"[a-z0-9](?:[a-z0-9._%+\-]{0,63})"
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
@@ -89,6 +89,7 @@ def _book(languages: tuple[str, ...]) -> _Book:
     )
 
 
+@cache
 def _mail_names() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """A name, an "@" and a mail service with no ending after it; the words for e-mail that
     make a plain name before " at " count; the mail services alone."""
@@ -111,8 +112,11 @@ def _mail_names() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return re.compile(name), re.compile(words), re.compile(providers)
 
 
-_MAIL_NAME, _MAIL_WORDS, _PROVIDER = _mail_names()
-_book(lexicons.resolve_languages(None))  # compiled at start, as the lexicons are checked
+def warm_up() -> None:
+    """Compile what every language reads (moderation.detectors.warm_up: at a worker's start,
+    so that a broken lexicon entry fails the start, not the first message)."""
+    _mail_names()
+    _book(lexicons.resolve_languages(None))
 
 
 def find_emails(
@@ -140,7 +144,7 @@ def find_emails(
                 continue
             dotted_plainly = dot.strip() == "." and book.dot_word.search(domain) is None
             service = re.split(r"\W+", domain, maxsplit=1)[0]
-            if dotted_plainly and not _PROVIDER.fullmatch(service):
+            if dotted_plainly and not _mail_names()[2].fullmatch(service):
                 continue
         yield *view.to_original(*match.span()), 0.85, "obfuscated e-mail address"
     yield from _names(view)
@@ -158,11 +162,12 @@ def _names(view: Normalized) -> Iterator[tuple[int, int, float, str]]:
     name before " at " counts only after a word for e-mail ("my email is julie at gmail") or
     as the whole message ("julie at gmail"): "meet me at gmail" is no address."""
     text = view.text
-    for match in _MAIL_NAME.finditer(text):
+    mail_name, mail_words, _ = _mail_names()
+    for match in mail_name.finditer(text):
         plain = "@" not in match.group() and not _MARKS.search(match.group("local"))
         reach = max(0, match.start() - _MAIL_WORD_REACH)
         alone = not _WORDY.search(text, 0, match.start()) and not _WORDY.search(text, match.end())
-        if plain and not alone and not _MAIL_WORDS.search(text, reach, match.start()):
+        if plain and not alone and not mail_words.search(text, reach, match.start()):
             continue
         evidence = f"e-mail address without its domain ending ({match.group('provider')})"
         yield *view.to_original(*match.span()), 0.8, evidence

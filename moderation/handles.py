@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from moderation import lexicon as lexicons
-from moderation.contact_book import BOOK, STRENGTHS, SURE, WEAK, WEAK_MARK
+from moderation.contact_book import STRENGTHS, SURE, WEAK, WEAK_MARK, book
 from moderation.cues import Phrases
 from moderation.keywords import KEYWORDS, scopes
 from moderation.normalization import Normalized, around
@@ -65,12 +65,12 @@ def find_handles(
         for code in active:
             if code in asks:
                 lead, near = _where(hits, f"contact:ask:{code}")
-                found = BOOK.languages[code].ask_number
+                found = book().languages[code].ask_number
                 for match in found.find(view.text, lead, near, before=_REACH_BEFORE, after=30):
                     yield *view.to_original(*match.span()), 0.75, "asks for a phone number"
     if "/" in view.text:
-        for match in BOOK.links.finditer(view.text):
-            name = BOOK.link_platforms[int((match.lastgroup or "l0")[1:])]
+        for match in book().links.finditer(view.text):
+            name = book().link_platforms[int((match.lastgroup or "l0")[1:])]
             yield *view.to_original(*match.span()), 0.9, f"{name} link, dot disguised"
 
 
@@ -137,7 +137,7 @@ def _intent_findings(
         return lead, windows
 
     shared_starts, shared_windows = where("*")
-    everything = len(active) == len(BOOK.languages)
+    everything = len(active) == len(book().languages)
     # Most languages mark a message alike (international names only): mark it once for them.
     shared: tuple[Normalized, dict[int, tuple[str, float]]] | None = None
     gates: dict[str, list[tuple[int, int, frozenset[str]]]] = {}
@@ -183,7 +183,7 @@ def _intent_findings(
         return present
 
     for code in active:
-        language = BOOK.languages[code]
+        language = book().languages[code]
         own_starts, own_windows = where(code)
         if own_starts or own_windows:
             marked, positions = _marked(
@@ -198,10 +198,10 @@ def _intent_findings(
                 )
             continue
         if shared is None:
-            shared = _marked(view, shared_starts, shared_windows, BOOK.common_names)
+            shared = _marked(view, shared_starts, shared_windows, book().common_names)
             if shared[1]:
                 # Read in every language: all their phrasings in one pattern, once.
-                pooled = (BOOK.common_intents, BOOK.all_intents)
+                pooled = (book().common_intents, book().all_intents)
                 yield from found(*shared, pooled if everything else pooled[:1], "contact:intent:*")
         marked, positions = shared
         if not everything and positions and code in shared_intents(marked):

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache, wraps
 
 # The standard library's own parser of regular expressions: which literals a pattern needs.
 from re import _constants, _parser
+from typing import TypeVar
 
 from moderation.lexicon import LexiconError
+
+T = TypeVar("T")
 
 __all__ = [
     "KEYWORDS",
@@ -316,6 +319,22 @@ class Gate:
         return found
 
 
+def built_once(build: Callable[[], T]) -> Callable[[], T]:
+    """``build()``, run once on first use however many threads ask at once, then kept."""
+    lock = threading.RLock()
+    box: list[T] = []
+
+    @wraps(build)
+    def built() -> T:
+        if not box:
+            with lock:
+                if not box:
+                    box.append(build())
+        return box[0]
+
+    return built
+
+
 class SharedGate:
     """One keyword pass over a text for every detector that registered its keywords.
 
@@ -329,10 +348,28 @@ class SharedGate:
         self._gate: Gate | None = None
         self._last: tuple[str, list[tuple[int, int, frozenset[str]]]] | None = None
         self._lock = threading.Lock()
+        self._builders: list[Callable[[], object]] = []
+        self._built = True
+
+    def builds(self, build: Callable[[], T]) -> Callable[[], T]:
+        """Decorate a detector's builder (which registers its keywords): run once, on the
+        first use of the pass or of the builder, whichever comes first. Building is deferred
+        so that a process that never checks a message (a migration, a web server of the
+        scale-out mode) does not compile thousands of patterns; `warm_up` builds them all."""
+        build = built_once(build)
+        self._builders.append(build)
+        self._built = False
+        return build
+
+    def build_all(self) -> None:
+        if not self._built:
+            for build in list(self._builders):
+                build()
+            self._built = True
 
     def register(self, tagged: Mapping[str, Iterable[str]]) -> None:
         """Add tagged keywords; tags must be unique overall. The pass is rebuilt on its
-        next use (detectors register when their module is imported)."""
+        next use (detectors register when their builder runs)."""
         with self._lock:
             for tag, words in tagged.items():
                 if tag in self._tagged:
@@ -343,6 +380,7 @@ class SharedGate:
 
     def hits(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
         """``Gate.hits`` over every registered keyword."""
+        self.build_all()
         last = self._last
         if last is not None and last[0] == text:
             return last[1]

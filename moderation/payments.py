@@ -248,14 +248,14 @@ def _build() -> _Book:
 
 
 _OBJECT = "pay:object"  # its scope is "object"
-_BOOK = _build()
+_book = KEYWORDS.builds(_build)
 _BLANKS = re.compile(r"[\s,:]*")
 _ELIDED = re.compile(r"[a-z]{1,4}'")
 
 
 def _object_at(language: _Language, text: str, start: int, end: int) -> re.Match[str] | None:
     """What may be asked for, starting at ``start`` and ending by ``end``."""
-    for pattern in (language.objects, _BOOK.shared_objects):
+    for pattern in (language.objects, _book().shared_objects):
         if pattern is not None:
             match = pattern.match(text, start, end)
             if match:
@@ -359,7 +359,7 @@ def find_payment_requests(
     for code in lexicons.resolve_languages(languages):
         if code not in present:
             continue  # no word of the language's asking, amounts or pitches is here
-        language = _BOOK.languages[code]
+        language = _book().languages[code]
         lead, near = where(f"pay:cue:{code}")
         if has_object and (lead or near):
             for cue in language.cues.find(text, lead, near, before=_REACH, after=_REACH):

@@ -76,7 +76,7 @@ def _build() -> Mapping[str, Phrases]:
 
 
 _LABELS = list(lexicons.RISK_LABELS)
-_BOOKS = _build()
+_books = KEYWORDS.builds(_build)
 
 
 def risky_terms(text: str, languages: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -96,7 +96,7 @@ def risky_terms(text: str, languages: Iterable[str] | None = None) -> tuple[str,
             continue
         lead = [start for start, _ in spots.get(f"risk:{code}>", ())]
         near = spots.get(f"risk:{code}~", [])
-        for match in _BOOKS[code].find(view, lead, near, before=_REACH, after=_REACH):
+        for match in _books()[code].find(view, lead, near, before=_REACH, after=_REACH):
             key = _LABELS[int((match.lastgroup or "r0x0")[1:].partition("x")[0])]
             found.append((match.start(), lexicons.RISK_LABELS[key]))
     terms: list[str] = []

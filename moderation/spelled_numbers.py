@@ -23,7 +23,7 @@ from moderation import lexicon as lexicons
 from moderation.cues import fold
 from moderation.keywords import SPACED_LETTERS, trie_source
 
-__all__ = ["number_word_at_edge", "spelled_runs"]
+__all__ = ["number_word_at_edge", "spelled_runs", "warm_up"]
 
 # "double five" is 55 (English, French, German, Italian and Spanish speakers read numbers so).
 _REPEATS = {"double": 2, "doble": 2, "doppel": 2, "doppio": 2, "triple": 3, "tripple": 3}
@@ -164,11 +164,6 @@ def _glued(book: _Book, token: str) -> tuple[str, int]:
     return "".join(digits), used
 
 
-# Every language's words, compiled at start (about a second, once per process): what a message
-# of unknown language is read with, and a broken [numbers] entry fails the start.
-_book(lexicons.resolve_languages(None))
-
-
 def number_word_at_edge(text: str, *, end: bool, languages: Iterable[str] | None) -> bool:
     """Whether the lower-cased ``text`` starts (or with ``end``, ends) with a number word."""
     book = _book(lexicons.resolve_languages(languages))
@@ -193,3 +188,10 @@ def spelled_runs(text: str, languages: Iterable[str] | None = None) -> list[tupl
             ):
                 found.append((match.start(), match.end(), digits))
     return found
+
+
+def warm_up() -> None:
+    """Compile every language's words (about a second): what a message of unknown language is
+    read with. Called at a worker's start (moderation.detectors.warm_up), so that a broken
+    [numbers] entry fails the start and the first message does not wait."""
+    _book(lexicons.resolve_languages(None))

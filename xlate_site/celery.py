@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xlate_site.settings")
 
@@ -11,10 +11,30 @@ app = Celery("xlate")
 app.config_from_object("xlate_site.celery_config:CONFIG", namespace="CELERY")
 app.autodiscover_tasks()
 
+# The handlers below import inside: this module is read before Django is set up.
+
+
+@worker_init.connect
+def _warm_up_worker(sender=None, **_kwargs) -> None:
+    """Build the safety patterns when a worker starts, not on its first message (a few
+    seconds; a broken lexicon entry fails the start). Built in the main process, so prefork
+    children inherit them. With the threads pool (the reference deployment's) tasks run here:
+    load the language models here too."""
+    from django.conf import settings
+
+    from moderation.detectors import warm_up
+    from translation.detection import preload_detector
+
+    warm_up()
+    pool = getattr(sender, "pool_cls", "")
+    if "thread" in (pool if isinstance(pool, str) else pool.__module__):
+        preload_detector(settings.SUPPORTED_LANGUAGES)
+
 
 @worker_process_init.connect
 def _preload_language_models(**_kwargs) -> None:
-    """Build the language detector when a worker starts, not on its first message (~1.5 s)."""
+    """A prefork or solo pool's process loads the language models when it starts (not before
+    the fork: the models are not shared safely across one)."""
     from django.conf import settings
 
     from translation.detection import preload_detector

@@ -23,12 +23,14 @@ from chat.models import Message
 from chat.services.delivery import Outcome, outcomes_finalize
 from chat.services.profiles import profile_ensure
 from chat.sql_values import from_db, to_db
+from moderation import detectors
 from moderation.decisions import ORIGINAL, final_decision, stricter, tagged_findings, text_verdict
 from moderation.masking import masked_text
 from moderation.numbers import language_regions
 from moderation.policy import Action
 from moderation.scoring import scoring_available
 from translation.costs import budget_exceeded
+from translation.detection import preload_detector
 from translation.engine import CallContext
 from translation.services import DONE, UNDETERMINED, detected_language_of, translations_for
 from xlate_site import metrics
@@ -195,3 +197,12 @@ def sender_message_count(message: Message) -> int:
     return Message.objects.filter(
         conversation_id=message.conversation_id, sender_id=message.sender_id, pk__lt=message.pk
     ).count()
+
+
+def pipeline_warm_up() -> None:
+    """Load what the first message would otherwise wait for: the language detector's models
+    and every safety detector's patterns (together several seconds, and most of a process's
+    memory). A Celery worker calls it as it starts (xlate_site/celery.py); the embedded server
+    queues it when it serves its first socket (chat/dispatch.py)."""
+    preload_detector(settings.SUPPORTED_LANGUAGES)
+    detectors.warm_up()
