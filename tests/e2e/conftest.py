@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright
@@ -33,9 +34,33 @@ def demo_settings() -> dict[str, str]:
     return {}
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty SQLite database with every migration applied, made once for the session:
+    migrating from nothing takes several seconds that every browser test would repeat."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SECRET_KEY"}}
+    env.update(DATABASE_URL=f"sqlite:///{path}", DEBUG="1")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env,
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return path
+
+
 @pytest.fixture
-def demo_server(tmp_path, demo_settings):
-    """`./scripts/run` exactly as a newcomer starts it, on a free port and a fresh SQLite file."""
+def fresh_database() -> bool:
+    """Whether the demo server starts from no database at all (a test module about the very
+    first start overrides this); otherwise from a migrated copy, with no users yet."""
+    return False
+
+
+@pytest.fixture
+def demo_server(tmp_path, demo_settings, fresh_database, request):
+    """`./scripts/run` exactly as a newcomer starts it, on a free port: on a fresh SQLite file,
+    or on a migrated copy (migrate then has nothing to do; seeding runs as on a first start)."""
+    if not fresh_database:
+        shutil.copyfile(request.getfixturevalue("migrated_database"), tmp_path / "demo.sqlite3")
     port = free_port()
     env = _demo_env(tmp_path)
     env.update(demo_settings, XLATE_ADDR=f"127.0.0.1:{port}")

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import PASSWORD  # the demo users' password in demo_server
 
 
@@ -16,6 +18,11 @@ def login(browser, base: str, username: str):
     page.click("[data-conversation-id]")
     page.wait_for_selector("#connection-status[data-state=online]")
     return page
+
+
+@pytest.fixture
+def fresh_database() -> bool:
+    return True  # the newcomer's very first start: no database file at all
 
 
 def test_two_demo_users_chat_and_the_reader_who_opted_in_reads_a_translation(demo_server, browser):
