@@ -9,6 +9,15 @@ import pytest
 _names = itertools.count(1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing(django_test_environment):
+    """Hash test users' passwords cheaply (tests/support/hashers.py) in this process."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["tests.support.hashers.QuickPBKDF2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _jobs_finish_before_teardown():
     """Pipeline jobs run on threads of the test process (the embedded mode): let them finish
