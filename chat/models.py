@@ -129,6 +129,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # When the message was last handed to the pipeline again (null: only when it was stored).
     requeued_at = models.DateTimeField(null=True, blank=True)
+    # The worker that last received the message's task, and when (chat/services/claims.py).
+    claimed_by = models.PositiveIntegerField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
     # When an edit of the sender's last took effect (every version is a MessageVersion).
     edited_at = models.DateTimeField(null=True, blank=True)

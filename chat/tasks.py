@@ -9,6 +9,7 @@ queue a task whose own hard limit is below the global soft one.
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from chat.services.claims import messages_requeue_orphans
 from chat.services.conversations import closed_history_purge
 from chat.services.delivery import conversation_release_ready
 from chat.services.edits import edits_requeue_stale, message_edit_process
@@ -111,6 +112,12 @@ def sweep_translation_retries() -> int:
 def backfill_translations(participant_id: int) -> int:
     """Translate recent messages for a reader who just turned translation on."""
     return participant_backfill(participant_id=participant_id)
+
+
+@shared_task(name="chat.requeue_orphans")
+def requeue_orphans() -> int:
+    """The orphan sweep: messages whose worker died holding them go to the pipeline again."""
+    return messages_requeue_orphans()
 
 
 @shared_task(name="chat.requeue_pending")

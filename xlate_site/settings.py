@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "chat.requeue_pending",
         "schedule": float(_env_int("PIPELINE_SWEEP_SECONDS", 60)),
     },
+    # Messages a dead worker held (PostgreSQL), found in seconds: chat/services/claims.py.
+    "requeue-orphans": {
+        "task": "chat.requeue_orphans",
+        "schedule": float(_env_int("PIPELINE_ORPHAN_SWEEP_SECONDS", 5)),
+    },
     "purge-closed-history": {"task": "chat.purge_closed_history", "schedule": 3600.0},
     # Unavailable translations whose retry was lost are queued again.
     "sweep-translation-retries": {

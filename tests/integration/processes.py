@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -84,6 +85,16 @@ class ProcessGroup:
              "--schedule", str(self.logdir / f"{name}-schedule")],
         )  # fmt: skip
 
+    def kill(self, name: str) -> None:
+        """SIGKILL the process and every process under it (a prefork worker's pool too), as
+        the OOM killer or a lost machine would: nothing gets to clean up."""
+        root = dict(self.processes)[name]
+        doomed = [root.pid, *_descendants(root.pid)]
+        for pid in reversed(doomed):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        root.wait()
+
     def wait_for_log(self, name: str, needle: str, timeout: float = 60) -> None:
         path = self.logdir / f"{name}.log"
         deadline = time.monotonic() + timeout
@@ -106,6 +117,24 @@ class ProcessGroup:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under `pid`, parents before children (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            # The command name (in parentheses) may hold spaces: the parent pid follows it.
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(0), []):
+            found.append(child)
+            queue.append(child)
+    return found
 
 
 @contextlib.contextmanager
