@@ -4,7 +4,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import task_received, worker_init, worker_process_init
+from celery.signals import task_postrun, task_received, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xlate_site.settings")
 
@@ -61,3 +61,15 @@ def _claim(request=None, **_kwargs) -> None:
         # The database is away: the stale sweep still finds them if this worker dies.
         logger.warning("could not claim %s", request.id, exc_info=True)
 
+
+@task_postrun.connect
+def _drop_broken_connections(**_kwargs) -> None:
+    """After a task, close this thread's database connections that failed and no longer
+    answer. CELERY_DB_REUSE_MAX keeps connections across tasks (Celery's Django fix-up then
+    checks them only every so many tasks), so a PostgreSQL restart left every worker thread on
+    a dead connection, failing task after task for minutes; now the next task reconnects."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.errors_occurred:
+            connection.close_if_unusable_or_obsolete()
