@@ -177,7 +177,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(error.code, error.detail, **echo, **error.context)
         except Exception as error:
             self.frame_log.failed(frame_type, error)
-            await self.send_error("internal_error", "the server could not handle this frame")
+            # Echoed like any error (a message.send's client_id), so the client knows which
+            # frame to send again.
+            await self.send_error(
+                "internal_error", "the server could not handle this frame", **error_echo(content)
+            )
 
     async def send_error(self, code: str, detail: str, **context: Any) -> None:
         metrics.ERRORS.labels(code).inc()
@@ -319,8 +323,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         due = time.monotonic() - self.checked_at >= settings.SOCKET_AUTH_RECHECK_SECONDS
         if due and not await self._recheck():
             return
-        if await presence.renew(self.user.pk, self.channel_name):
-            await self._announce(online=True)  # its lease had run out (a long stall)
+        try:
+            if await presence.renew(self.user.pk, self.channel_name):
+                await self._announce(online=True)  # its lease had run out (a long stall)
+        except Exception:
+            # Presence is best effort (a Redis connection a restart closed): the heartbeat's
+            # real work, filling what this socket missed, goes on.
+            logger.warning("presence of user %s not renewed", self.user.pk, exc_info=True)
         numbers = await latest.latest(self.subscriptions) if self.subscriptions else {}
         for conversation, last_seq in numbers.items():
             subscription = self.subscriptions.get(conversation)
