@@ -58,8 +58,10 @@ def _claim(request=None, **_kwargs) -> None:
     try:
         messages_claim(request.kwargs.get("message_ids") or [])
     except Exception:
-        # The database is away: the stale sweep still finds them if this worker dies.
+        # The database is away: the stale sweep still finds them if this worker dies. A
+        # connection that broke is replaced for the next claim.
         logger.warning("could not claim %s", request.id, exc_info=True)
+        _drop_broken_connections()
 
 
 @task_postrun.connect
