@@ -220,7 +220,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-pending": {
         "task": "chat.requeue_pending",
-        "schedule": float(_env_int("PIPELINE_SWEEP_SECONDS", 60)),
+        "schedule": float(_env_int("PIPELINE_SWEEP_SECONDS", 5)),
     },
     # Messages a dead worker held (PostgreSQL), found in seconds: chat/services/claims.py.
     "requeue-orphans": {
@@ -284,9 +284,14 @@ CHAT_EDIT_WINDOW = _env_int("CHAT_EDIT_WINDOW", 3600)
 # Seconds a socket counts as online after its last heartbeat (clients ping every 25 s).
 PRESENCE_LEASE = _env_int("PRESENCE_LEASE", 60)
 # Messages pending this long since they were last handed to the pipeline are handed over again
-# by the sweep. A pipeline task cannot run longer than its hard time limit, so a message older
-# than that was lost (a worker died holding it), or is queued behind a backlog.
-PIPELINE_STALE_SECONDS = _env_int("PIPELINE_STALE_SECONDS", CELERY_TASK_TIME_LIMIT)
+# by the sweep, unless a live worker holds them (chat/services/claims.py): a hand-off lost on
+# the way to a worker (a worker killed as Redis handed it a task), or a backlog (handed over
+# twice, which the pipeline allows). Without PostgreSQL (no leases) only the pipeline's hard
+# time limit proves a message lost.
+PIPELINE_STALE_SECONDS = _env_int(
+    "PIPELINE_STALE_SECONDS",
+    20 if DATABASES["default"]["ENGINE"].endswith("postgresql") else CELERY_TASK_TIME_LIMIT,
+)
 # The longest a message ready for delivery waits for an earlier one of its conversation that
 # is still being checked or translated (counted from when the earlier one was accepted).
 PIPELINE_ORDER_WAIT = _env_int("PIPELINE_ORDER_WAIT", 30)

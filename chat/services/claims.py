@@ -30,13 +30,12 @@ from django.db import connection
 from django.utils import timezone
 
 from chat.models import Message
+from chat.services.leases import LOCK_SPACE
 from chat.services.submission import SWEEP_LIMIT, messages_requeue
 from chat.sql_values import to_db
 
 logger = logging.getLogger(__name__)
 
-# The first key of the two-key advisory locks: ours, apart from any other use of them.
-LOCK_SPACE = 0x786C6174  # "xlat"
 ORPHAN_WINDOW = 600  # seconds
 LEASE_CHECK_SECONDS = 2.0
 _KEYS = 2**31 - 1

@@ -194,7 +194,10 @@ def edit_apply(
 def edits_requeue_stale(*, older_than_seconds: int | None = None) -> int:
     """The sweep for edits: hand those still pending after PIPELINE_STALE_SECONDS (a lost
     job, a broker outage) to the check again. Returns how many."""
-    seconds = settings.PIPELINE_STALE_SECONDS if older_than_seconds is None else older_than_seconds
+    # Edits carry no worker's claim: only the pipeline's time limit proves one lost.
+    seconds = older_than_seconds
+    if seconds is None:
+        seconds = max(settings.PIPELINE_STALE_SECONDS, settings.CELERY_TASK_TIME_LIMIT)
     cutoff = timezone.now() - timedelta(seconds=seconds)
     ids = list(
         MessageEdit.objects.filter(status=MessageEdit.Status.PENDING, created_at__lte=cutoff)

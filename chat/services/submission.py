@@ -20,6 +20,7 @@ from chat import ratelimit
 from chat.dispatch import enqueue
 from chat.errors import ClientError
 from chat.models import Conversation, Message, Participant
+from chat.services.leases import live_lease_keys
 from chat.sql_values import from_db, to_db
 from chat.text_rules import string_check, visible_text_check
 from moderation.models import Standing
@@ -196,8 +197,11 @@ def messages_requeue_stale(*, older_than_seconds: int | None = None) -> int:
     now = timezone.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
     stale = Q(requeued_at__lte=cutoff) | Q(requeued_at__isnull=True, created_at__lte=cutoff)
+    # A message a live worker holds is being worked on, however long it takes (a slow
+    # provider): only the lost are handed over (chat/services/claims.py).
     ids = list(
         Message.objects.filter(stale, status=Message.Status.PENDING)
+        .exclude(claimed_by__in=live_lease_keys())
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )

@@ -11,7 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from chat.models import Message
-from chat.services.claims import LOCK_SPACE, ORPHAN_WINDOW, messages_requeue_orphans
+from chat.services.claims import ORPHAN_WINDOW, messages_requeue_orphans
+from chat.services.leases import LOCK_SPACE
+from chat.services.submission import messages_requeue_stale
 from tests.chat.test_delivery import accepted
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,18 @@ def test_an_orphan_older_than_the_window_is_left_to_the_stale_sweep(pair):
     Message.objects.filter(pk=message.pk).update(claimed_by=KEY, claimed_at=timezone.now())
 
     assert messages_requeue_orphans() == 0
+
+
+def test_the_stale_sweep_leaves_a_slow_message_a_live_worker_holds(pair, settings):
+    """However long a live worker takes (a slow provider), the stale sweep does not run the
+    message a second time; a message no live worker holds (a task lost on its way to a worker
+    killed before it could claim it) is handed over."""
+    settings.PIPELINE_STALE_SECONDS = 20
+    sender, conversation = pair
+    slow = accepted(sender, conversation, age=60)
+    lost = accepted(sender, conversation, age=60)
+
+    with live_worker():
+        claimed(slow)
+        assert messages_requeue_stale() == 1
+        assert not requeued(slow) and requeued(lost)

@@ -67,12 +67,15 @@ class ProcessGroup:
         wait_for_port(port, process=process)
         return port
 
-    def worker(self, name: str) -> subprocess.Popen:
+    def worker(self, name: str, *, pool: str = "prefork") -> subprocess.Popen:
+        """A Celery worker: prefork (Celery's default) with one process, or "threads" (the
+        reference deployment's pool) with four threads."""
+        concurrency = "4" if pool == "threads" else "1"
         process = self._start(
             name,
-            [str(BIN / "celery"), "-A", "xlate_site", "worker", "--concurrency", "1",
-             "--loglevel", "INFO", "--hostname", f"{name}@%h", "--without-gossip",
-             "--without-mingle"],
+            [str(BIN / "celery"), "-A", "xlate_site", "worker", "--pool", pool,
+             "--concurrency", concurrency, "--loglevel", "INFO", "--hostname", f"{name}@%h",
+             "--without-gossip", "--without-mingle"],
         )  # fmt: skip
         self.wait_for_log(name, "ready.")
         return process

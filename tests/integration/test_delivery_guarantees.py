@@ -153,7 +153,8 @@ def test_messages_accepted_while_the_broker_refuses_are_delivered_once_it_is_bac
         run(group, scenario())
 
 
-def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tmp_path, pair):
+@pytest.mark.parametrize("pool", ["prefork", "threads"])
+def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tmp_path, pair, pool):
     """The only worker dies (SIGKILL, its pool with it) while it waits for a translation. With
     the default sweeps (the stale one would take two minutes), the orphan sweep hands the
     message to the next worker within seconds of its start; the messages sent after it wait
@@ -163,8 +164,11 @@ def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tm
     with (
         RedisServer(tmp_path) as redis,
         FakeLLMServer(responder=slow_once_translator) as llm,
-        swept(tmp_path, llm_env(redis.url, llm, PIPELINE_ORDER_WAIT="120")) as (group, port),
+        process_group(tmp_path, llm_env(redis.url, llm, PIPELINE_ORDER_WAIT="120")) as group,
     ):
+        port = group.asgi("asgi-1")
+        group.worker("worker-1", pool=pool)
+        group.beat("beat")
 
         async def scenario() -> None:
             a, b = await subscribed(conversation, port, port)
@@ -173,7 +177,7 @@ def test_a_message_whose_worker_is_killed_mid_task_is_delivered_once_in_order(tm
             await asyncio.sleep(0.7)  # the worker now waits on the slow translation
             await asyncio.to_thread(group.kill, "worker-1")
             await send_all(a, conversation, texts[1:], "l")
-            await asyncio.to_thread(group.worker, "worker-2")
+            await asyncio.to_thread(group.worker, "worker-2", pool=pool)
             in_order(await collect(b, len(texts), 20), texts)
             assert await b.silent(1.0)
 
