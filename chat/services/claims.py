@@ -23,16 +23,17 @@ import logging
 import os
 import random
 import threading
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models import F, Q
 from django.utils import timezone
 
 from chat.models import Message
-from chat.services.leases import LOCK_SPACE
+from chat.services.leases import LOCK_SPACE, live_lease_keys
 from chat.services.submission import SWEEP_LIMIT, messages_requeue
-from chat.sql_values import to_db
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,6 @@ class WorkerLease:
     def __init__(self) -> None:
         self.key: int | None = None
         self._connection = None
-        self._lock = threading.Lock()
 
     def start(self) -> int | None:
         self._acquire()
@@ -64,8 +64,7 @@ class WorkerLease:
         key = self.key or random.randint(1, _KEYS)
         while not _locked(raw, key):
             key = random.randint(1, _KEYS)  # another live worker's
-        with self._lock:
-            old, self._connection, self.key = self._connection, raw, key
+        old, self._connection, self.key = self._connection, raw, key
         if old is not None:
             with contextlib.suppress(Exception):
                 old.close()
@@ -80,8 +79,8 @@ class WorkerLease:
                 os.close(null)
 
     def _keep(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(LEASE_CHECK_SECONDS):
+        while True:
+            time.sleep(LEASE_CHECK_SECONDS)
             try:
                 self._connection.execute("SELECT 1")
             except Exception:
@@ -123,19 +122,19 @@ def messages_requeue_orphans() -> int:
     """Requeue the pending messages claimed by a worker whose lease is gone; how many."""
     if connection.vendor != "postgresql":
         return 0
-    table = Message._meta.db_table
     since = timezone.now() - timedelta(seconds=ORPHAN_WINDOW)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT m.id FROM {table} m WHERE m.status = %s AND m.claimed_by IS NOT NULL "
-            "AND (m.requeued_at IS NULL OR m.requeued_at < m.claimed_at) "
-            "AND m.created_at >= %s "
-            "AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' "
-            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-            "AND l.classid = %s::oid AND l.objid = m.claimed_by::oid AND l.objsubid = 2) "
-            "ORDER BY m.id LIMIT %s",
-            [Message.Status.PENDING, to_db(since), LOCK_SPACE, SWEEP_LIMIT],
+    claimed = list(
+        Message.objects.filter(
+            Q(requeued_at__isnull=True) | Q(requeued_at__lt=F("claimed_at")),
+            status=Message.Status.PENDING,
+            claimed_by__isnull=False,
+            created_at__gte=since,
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        .order_by("pk")
+        .values_list("pk", "claimed_by")[:SWEEP_LIMIT]
+    )
+    # Read after the claims: a lease alive now was alive when it claimed.
+    live = set(live_lease_keys())
+    ids = [pk for pk, worker in claimed if worker not in live]
     messages_requeue(ids)
     return len(ids)
